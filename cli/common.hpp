@@ -1,0 +1,30 @@
+#pragma once
+// Shared plumbing of the `ridgeline` subcommands: output selection and writing files.
+
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "ridgeline/hw/library.hpp"
+
+namespace ridgeline::cli {
+
+// Thrown by a command that already printed its diagnostics and only needs to set the exit code.
+struct Exit {
+  int code;
+};
+
+struct OutputOptions {
+  bool json = false;
+  bool csv = false;
+};
+
+void add_output_options(CLI::App& command, OutputOptions& options);
+// Writes text to a file; throws InputError naming the file if it cannot.
+void write_file(const std::string& path, const std::string& text);
+hw::SpecLibrary& library();
+
+void register_hw_commands(CLI::App& app);
+void register_roofline_command(CLI::App& app);
+
+}  // namespace ridgeline::cli

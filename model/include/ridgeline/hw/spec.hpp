@@ -1,0 +1,128 @@
+#pragma once
+// Hardware descriptions as plain structs with SI values. Built only by the loader (hw/loader.hpp),
+// which checks them completely; model code trusts these structs and never sees JSON.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ridgeline/base/dtype.hpp"
+#include "ridgeline/base/json_input.hpp"
+
+namespace ridgeline::hw {
+
+struct SourceRef {
+  std::string key;
+  std::string url;
+  std::string note;
+};
+
+// DRAM timing parameters, seconds. Names follow JEDEC (JESD235/238/270).
+struct DramTiming {
+  Sourced<double> tRCD, tRP, tRAS, tCL, tCWL, tCCD_S, tCCD_L, tRRD_S, tRRD_L, tFAW, tWTR_S, tWTR_L,
+      tRTW, tRTP, tWR, tRFC, tRFCpb, tREFI;
+};
+
+struct DramEnergy {
+  Sourced<double> read;      // J/bit transferred
+  Sourced<double> write;     // J/bit transferred
+  Sourced<double> activate;  // J/bit of row opened
+};
+
+// One memory device: an HBM stack, a GDDR chip or a DDR channel (hwspecs/hbm/*.json).
+struct MemoryDevice {
+  std::string id;
+  std::string name;
+  std::string generation;  // HBM2, HBM2E, HBM3, HBM3E, HBM4, GDDR6, GDDR6X, LPDDR5X, DDR5
+  std::string file;
+  std::vector<SourceRef> sources;
+  Sourced<double> interface_width;  // bits per stack / chip / channel
+  Sourced<std::int64_t> channels;
+  Sourced<std::int64_t> pseudo_channels_per_channel;
+  Sourced<std::int64_t> bank_groups;
+  Sourced<std::int64_t> banks_per_group;
+  Sourced<std::int64_t> rows;
+  Sourced<std::int64_t> columns;
+  Sourced<std::int64_t> burst_length;
+  Sourced<double> pin_rate;            // bit/s per pin, maximum rated
+  Sourced<double> capacity_per_stack;  // bytes
+  Sourced<std::int64_t> stack_height;
+  DramTiming timing;
+  DramEnergy energy;
+};
+
+enum class Scope { per_unit, per_chip };
+
+// The off-chip level's reference to its memory device, with the shipped configuration.
+struct OffChipMemory {
+  MemoryDevice device;
+  Sourced<std::int64_t> stacks;
+  Sourced<double> pin_rate;  // bit/s per pin as shipped
+};
+
+struct MemoryLevel {
+  std::string name;
+  Scope scope = Scope::per_chip;
+  Sourced<double> capacity;   // bytes, per unit or per chip according to scope
+  Sourced<double> bandwidth;  // bytes/s, whole chip, theoretical
+  Sourced<double> latency;    // seconds
+  Sourced<double> achievable_fraction;
+  std::optional<OffChipMemory> off_chip;  // set on the outermost level only
+};
+
+struct Link {
+  std::string kind;
+  Sourced<std::int64_t> count;
+  Sourced<double> bandwidth_per_direction;  // bytes/s per link
+  Sourced<double> latency;
+};
+
+struct ComputeSpec {
+  std::string unit_name;
+  Sourced<std::int64_t> units;
+  Sourced<double> clock;                         // Hz
+  std::map<DType, Sourced<double>> peak;         // dense FLOP/s (OP/s for integers)
+  std::map<DType, Sourced<double>> sparse_peak;  // 2:4 structured sparsity
+  std::map<DType, Sourced<double>> achievable;   // fraction of dense peak
+};
+
+struct Accelerator {
+  std::string id;
+  std::string name;
+  std::string vendor;
+  std::string kind;  // gpu, npu, tpu, cpu
+  std::string notes;
+  std::string file;
+  std::vector<SourceRef> sources;
+  ComputeSpec compute;
+  std::vector<MemoryLevel> memory;  // innermost first; back() is off-chip
+  std::vector<Link> interconnect;
+  Link host_link;
+  Sourced<double> tdp;  // W
+
+  const MemoryLevel& off_chip() const { return memory.back(); }
+};
+
+// stack bandwidth = interface width × pin rate / 8 (bytes/s), e.g. HBM3: 1024 × 6.4e9 / 8 = 819.2
+// GB/s.
+double stack_bandwidth(double interface_width_bits, double pin_rate);
+// Off-chip bandwidth derived from the device: stacks × interface width × pin rate / 8.
+double derived_off_chip_bandwidth(const OffChipMemory& memory);
+// Physical capacity of the off-chip memory: stacks × capacity per stack.
+double physical_off_chip_capacity(const OffChipMemory& memory);
+// Capacity of a level for the whole chip (per-unit capacity × units where scope is per_unit).
+double chip_capacity(const Accelerator& accelerator, const MemoryLevel& level);
+double achievable_bandwidth(const MemoryLevel& level);
+
+bool supports(const Accelerator& accelerator, DType dtype);
+// Dense peak and achievable rate of a dtype; throw ModelError if the part has no such peak.
+double peak_rate(const Accelerator& accelerator, DType dtype);
+double achievable_rate(const Accelerator& accelerator, DType dtype);
+// Aggregate scale-up link bandwidth per direction (sum over link kinds of count × per-link).
+double scale_up_bandwidth(const Accelerator& accelerator);
+
+std::string_view scope_name(Scope scope);
+
+}  // namespace ridgeline::hw
