@@ -94,6 +94,8 @@ TEST_F(LoaderTest, ValidFixtureLoadsInSI) {
   // L1 per SM: 256 KiB × 100 SM = 26 214 400 B for the chip
   EXPECT_DOUBLE_EQ(chip_capacity(accelerator, accelerator.memory[0]), 26214400.0);
   EXPECT_DOUBLE_EQ(scale_up_bandwidth(accelerator), 18 * 25e9);
+  EXPECT_DOUBLE_EQ(accelerator.overheads.kernel.value, 4e-6);
+  EXPECT_DOUBLE_EQ(accelerator.overheads.host_launch.value, 9e-6);
 }
 
 // --- The bad-input classes, each named with file and JSON pointer. ---
@@ -131,6 +133,8 @@ TEST_F(LoaderTest, WrongRootType) {
 
 TEST_F(LoaderTest, MissingRequiredField) {
   expect_problem([](json& d) { d.erase("tdp"); }, "/tdp", "missing required field 'tdp'");
+  expect_problem([](json& d) { d["overheads"].erase("kernel"); }, "/overheads/kernel",
+                 "missing required field 'kernel'");
   expect_problem([](json& d) { d["memory"][2].erase("stacks"); }, "/memory/2/stacks",
                  "missing required field");
   expect_problem([](json& d) { d["compute"]["achievable"].erase("fp32"); },
@@ -235,9 +239,12 @@ TEST_F(LoaderTest, CapacityBeyondPhysicalStacks) {
 }
 
 TEST_F(LoaderTest, CapacityMustGrowOutwards) {
-  // L2 of 16 MiB is smaller than 100 SM × 256 KiB = 25 MiB of L1.
-  expect_problem([](json& d) { d["memory"][1]["capacity"]["value"] = "16 MiB"; },
+  // An L2 of 128 KiB is smaller than one SM's 256 KiB of L1.
+  expect_problem([](json& d) { d["memory"][1]["capacity"]["value"] = "128 KiB"; },
                  "/memory/1/capacity", "capacity grows outwards");
+  // An L2 of 90 GB holds more than the 80 GB of HBM outside it.
+  expect_problem([](json& d) { d["memory"][1]["capacity"]["value"] = "90 GB"; },
+                 "/memory/2/capacity", "capacity grows outwards");
 }
 
 TEST_F(LoaderTest, SparseBelowDenseIsRejected) {

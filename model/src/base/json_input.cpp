@@ -344,4 +344,53 @@ Sourced<std::int64_t> JsonReader::sourced_count(const nlohmann::json& object,
   return result;
 }
 
+namespace {
+std::optional<std::int64_t> whole_number(JsonReader& reader, const nlohmann::json& value,
+                                         const std::string& where, std::int64_t max) {
+  if (!value.is_number()) {
+    reader.problem(where, "expected a whole number, found " + json_type_name(value));
+    return std::nullopt;
+  }
+  const double number = value.get<double>();
+  if (!std::isfinite(number) || number != std::floor(number)) {
+    reader.problem(where, "expected a whole number, found " + format_number(number));
+  } else if (number < 1) {
+    reader.problem(where, "value " + format_number(number) + " must be at least 1");
+  } else if (number > static_cast<double>(max)) {
+    reader.problem(where, "absurd value " + format_number(number, 12) + " (at most " +
+                              std::to_string(max) + ")");
+  } else {
+    return static_cast<std::int64_t>(number);
+  }
+  return std::nullopt;
+}
+}  // namespace
+
+std::int64_t JsonReader::count(const nlohmann::json& object, const std::string& pointer,
+                               std::string_view key, std::int64_t max) {
+  const auto* value = require(object, pointer, key);
+  if (value == nullptr) return 0;
+  return whole_number(*this, *value, pointer + "/" + pointer_segment(key), max).value_or(0);
+}
+
+std::optional<std::int64_t> JsonReader::optional_count(const nlohmann::json& object,
+                                                       const std::string& pointer,
+                                                       std::string_view key, std::int64_t max) {
+  const auto* value = optional(object, key);
+  if (value == nullptr || value->is_null()) return std::nullopt;
+  auto result = whole_number(*this, *value, pointer + "/" + pointer_segment(key), max);
+  return result ? result : std::optional<std::int64_t>(0);
+}
+
+std::optional<bool> JsonReader::optional_bool(const nlohmann::json& object,
+                                              const std::string& pointer, std::string_view key) {
+  const auto* value = optional(object, key);
+  if (value == nullptr) return std::nullopt;
+  if (!value->is_boolean()) {
+    problem(pointer + "/" + pointer_segment(key), "expected true or false, found " + json_type_name(*value));
+    return std::nullopt;
+  }
+  return value->get<bool>();
+}
+
 }  // namespace ridgeline

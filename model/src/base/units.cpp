@@ -265,8 +265,21 @@ std::string format_quantity(double value_in_si, Dimension dimension, int signifi
     return format_number(value_in_si / chosen->factor, significant) + " " + chosen->symbol;
   };
   switch (dimension) {
-    case Dimension::bytes:
+    case Dimension::bytes: {
+      // Sizes that are whole binary multiples but not decimal ones read better in KiB/MiB/GiB
+      // (48 KiB of L1, 50 MiB of L2); datasheet capacities stay decimal (80 GB).
+      const double magnitude = std::fabs(value_in_si);
+      for (const auto& [factor, symbol] : {std::pair{1099511627776.0, "TiB"}, std::pair{1073741824.0, "GiB"},
+                                           std::pair{1048576.0, "MiB"}, std::pair{1024.0, "KiB"}}) {
+        const double decimal_factor = factor == 1024.0 ? 1e3 : factor == 1048576.0 ? 1e6
+                                      : factor == 1073741824.0 ? 1e9 : 1e12;
+        if (magnitude >= factor && std::fmod(magnitude, factor / 16) == 0.0 &&
+            std::fmod(magnitude, decimal_factor) != 0.0) {
+          return format_number(value_in_si / factor, significant) + " " + symbol;
+        }
+      }
       return pick({{1, "B"}, {1e3, "KB"}, {1e6, "MB"}, {1e9, "GB"}, {1e12, "TB"}, {1e15, "PB"}});
+    }
     case Dimension::bits:
       return pick({{1, "bit"}, {1e3, "Kbit"}, {1e6, "Mbit"}});
     case Dimension::bandwidth:

@@ -129,7 +129,10 @@ json accelerator_json(const hw::Accelerator& accelerator) {
           {"memory", memory},
           {"interconnect", links},
           {"host_link", link_json(accelerator.host_link)},
-          {"tdp_w", sourced(accelerator.tdp)}};
+          {"tdp_w", sourced(accelerator.tdp)},
+          {"overheads_s",
+           {{"kernel", sourced(accelerator.overheads.kernel)},
+            {"host_launch", sourced(accelerator.overheads.host_launch)}}}};
 }
 
 Table accelerator_list_table(const std::vector<hw::Accelerator>& accelerators) {
@@ -215,6 +218,9 @@ std::string accelerator_text(const hw::Accelerator& accelerator) {
   out << "Host link: " << accelerator.host_link.kind << " at "
       << format_quantity(accelerator.host_link.bandwidth_per_direction.value, Dimension::bandwidth)
       << " per direction\n";
+  out << "Fixed costs: " << format_quantity(accelerator.overheads.kernel.value, Dimension::time)
+      << " per kernel, " << format_quantity(accelerator.overheads.host_launch.value, Dimension::time)
+      << " more per host-timed call\n";
   out << "TDP: "
       << with_source(format_quantity(accelerator.tdp.value, Dimension::power),
                      accelerator.tdp.source)

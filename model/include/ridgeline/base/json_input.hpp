@@ -75,6 +75,16 @@ class JsonReader {
   Sourced<std::int64_t> sourced_count(const nlohmann::json& object, const std::string& pointer,
                                       std::string_view key, std::int64_t max);
 
+  // Plain whole numbers in [1, max] (model configs): required, or optional (nullopt when absent
+  // or null).
+  std::int64_t count(const nlohmann::json& object, const std::string& pointer, std::string_view key,
+                     std::int64_t max);
+  std::optional<std::int64_t> optional_count(const nlohmann::json& object,
+                                             const std::string& pointer, std::string_view key,
+                                             std::int64_t max);
+  std::optional<bool> optional_bool(const nlohmann::json& object, const std::string& pointer,
+                                    std::string_view key);
+
   void set_source_keys(std::vector<std::string> keys) { source_keys_ = std::move(keys); }
 
  private:

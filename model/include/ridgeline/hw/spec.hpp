@@ -88,6 +88,13 @@ struct ComputeSpec {
   std::map<DType, Sourced<double>> achievable;   // fraction of dense peak
 };
 
+// Fixed costs that no roofline shows: a kernel's launch/ramp/tail on the device, and the host's
+// launch + synchronize when a kernel is timed from the host (as some published measurements are).
+struct Overheads {
+  Sourced<double> kernel;       // s per kernel, device side (CUDA events / graphs)
+  Sourced<double> host_launch;  // s per call, host side launch + synchronize
+};
+
 struct Accelerator {
   std::string id;
   std::string name;
@@ -101,6 +108,7 @@ struct Accelerator {
   std::vector<Link> interconnect;
   Link host_link;
   Sourced<double> tdp;  // W
+  Overheads overheads;
 
   const MemoryLevel& off_chip() const { return memory.back(); }
 };
