@@ -1,6 +1,8 @@
 #include "common.hpp"
 
+#include <algorithm>
 #include <fstream>
+#include <vector>
 
 #include "ridgeline/base/error.hpp"
 
@@ -18,6 +20,24 @@ void write_file(const std::string& path, const std::string& text) {
   if (!stream) throw InputError(path, "", "cannot open file for writing");
   stream << text;
   if (!stream) throw InputError(path, "", "write failed");
+}
+
+namespace {
+std::vector<std::pair<int, CommandRegistrar>>& registrars() {
+  static std::vector<std::pair<int, CommandRegistrar>> list;
+  return list;
+}
+}  // namespace
+
+CommandRegistration::CommandRegistration(int order, CommandRegistrar registrar) {
+  registrars().emplace_back(order, registrar);
+}
+
+void register_all_commands(CLI::App& app) {
+  auto list = registrars();
+  std::stable_sort(list.begin(), list.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [order, registrar] : list) registrar(app);
 }
 
 hw::SpecLibrary& library() {

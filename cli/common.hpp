@@ -24,7 +24,12 @@ void add_output_options(CLI::App& command, OutputOptions& options);
 void write_file(const std::string& path, const std::string& text);
 hw::SpecLibrary& library();
 
-void register_hw_commands(CLI::App& app);
-void register_roofline_command(CLI::App& app);
+// Each command file registers itself with one line (a static CommandRegistration), so adding a
+// command touches no other file. `order` sorts the commands in --help.
+using CommandRegistrar = void (*)(CLI::App& app);
+struct CommandRegistration {
+  CommandRegistration(int order, CommandRegistrar registrar);
+};
+void register_all_commands(CLI::App& app);
 
 }  // namespace ridgeline::cli

@@ -7,6 +7,8 @@
 
 namespace ridgeline::cli {
 
+namespace {
+
 void register_hw_commands(CLI::App& app) {
   auto* hw = app.add_subcommand("hw", "Hardware spec library: list, show, validate");
   hw->require_subcommand(1);
@@ -82,5 +84,9 @@ void register_hw_commands(CLI::App& app) {
     }
   });
 }
+
+const CommandRegistration registration(10, register_hw_commands);
+
+}  // namespace
 
 }  // namespace ridgeline::cli

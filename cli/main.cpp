@@ -15,8 +15,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "ridgeline " RIDGELINE_VERSION);
   app.require_subcommand(1);
   app.fallthrough(false);
-  ridgeline::cli::register_hw_commands(app);
-  ridgeline::cli::register_roofline_command(app);
+  ridgeline::cli::register_all_commands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -10,6 +10,8 @@
 
 namespace ridgeline::cli {
 
+namespace {
+
 void register_roofline_command(CLI::App& app) {
   static std::vector<std::string> hw_ids;
   static std::string dtype_text = "bf16";
@@ -56,5 +58,9 @@ void register_roofline_command(CLI::App& app) {
     }
   });
 }
+
+const CommandRegistration registration(20, register_roofline_command);
+
+}  // namespace
 
 }  // namespace ridgeline::cli

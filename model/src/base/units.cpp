@@ -273,7 +273,7 @@ std::string format_quantity(double value_in_si, Dimension dimension, int signifi
                                            std::pair{1048576.0, "MiB"}, std::pair{1024.0, "KiB"}}) {
         const double decimal_factor = factor == 1024.0 ? 1e3 : factor == 1048576.0 ? 1e6
                                       : factor == 1073741824.0 ? 1e9 : 1e12;
-        if (magnitude >= factor && std::fmod(magnitude, factor / 16) == 0.0 &&
+        if (magnitude >= factor && magnitude < factor * 1024 && std::fmod(magnitude, factor / 4) == 0.0 &&
             std::fmod(magnitude, decimal_factor) != 0.0) {
           return format_number(value_in_si / factor, significant) + " " + symbol;
         }

@@ -69,6 +69,68 @@ void require_at_least(JsonReader& reader, const std::string& where, double value
   if (value > 0 && minimum > 0 && value < minimum) reader.problem(where, what);
 }
 
+std::optional<Sourced<std::int64_t>> optional_sourced_count(JsonReader& reader, const json& object,
+                                                            const std::string& pointer,
+                                                            std::string_view key,
+                                                            std::int64_t max) {
+  if (reader.optional(object, key) == nullptr) return std::nullopt;
+  return reader.sourced_count(object, pointer, key, max);
+}
+
+std::optional<Sourced<double>> optional_sourced_time(JsonReader& reader, const json& object,
+                                                     const std::string& pointer,
+                                                     std::string_view key) {
+  if (reader.optional(object, key) == nullptr) return std::nullopt;
+  return reader.sourced_quantity(object, pointer, key, Dimension::time);
+}
+
+// The optional "controller" object of a memory device (memsim); docs/hwspecs.md.
+MemoryControllerSpec read_memory_controller(JsonReader& reader, const json& object) {
+  const std::string where = "/controller";
+  MemoryControllerSpec spec;
+  reader.reject_unknown_keys(
+      object, where,
+      {"scope", "scheduler", "page_policy", "refresh", "mapping", "dual_issue", "read_queue",
+       "write_queue", "command_queue", "active_queue", "write_high", "write_low",
+       "write_drain_idle", "row_hit_cap", "issue_width", "act_bus", "pre_bus"});
+  const auto choice = [&](std::string_view key, std::string& field,
+                          std::initializer_list<std::string_view> allowed) {
+    const auto value = reader.optional_string(object, where, key);
+    if (!value) return;
+    field = *value;
+    if (std::find(allowed.begin(), allowed.end(), field) == allowed.end()) {
+      std::string list;
+      for (const auto name : allowed) list += (list.empty() ? "" : ", ") + std::string(name);
+      reader.problem(ptr(where, key), "unknown value '" + field + "'; expected one of: " + list);
+    }
+  };
+  choice("scope", spec.scope, {"channel", "pseudo_channel"});
+  choice("scheduler", spec.scheduler, {"frfcfs", "bank-round-robin"});
+  choice("page_policy", spec.page_policy, {"open", "closed"});
+  choice("refresh", spec.refresh, {"all-bank", "per-bank", "none"});
+  if (auto mapping = reader.optional_string(object, where, "mapping")) spec.mapping = *mapping;
+  if (auto dual = reader.optional_bool(object, where, "dual_issue")) spec.dual_issue = *dual;
+  if (reader.optional(object, "read_queue") != nullptr)
+    spec.read_queue = reader.sourced_count(object, where, "read_queue", 4096);
+  if (reader.optional(object, "write_queue") != nullptr)
+    spec.write_queue = reader.sourced_count(object, where, "write_queue", 4096);
+  spec.command_queue = optional_sourced_count(reader, object, where, "command_queue", 4096);
+  spec.active_queue = optional_sourced_count(reader, object, where, "active_queue", 4096);
+  if (reader.optional(object, "write_high") != nullptr)
+    spec.write_high = reader.sourced_fraction(object, where, "write_high");
+  if (reader.optional(object, "write_low") != nullptr)
+    spec.write_low = reader.sourced_fraction(object, where, "write_low");
+  if (spec.write_low.value > spec.write_high.value) {
+    reader.problem(where + "/write_low", "write_low must not exceed write_high");
+  }
+  spec.write_drain_idle = optional_sourced_count(reader, object, where, "write_drain_idle", 4096);
+  spec.row_hit_cap = optional_sourced_count(reader, object, where, "row_hit_cap", 1 << 20);
+  spec.issue_width = optional_sourced_count(reader, object, where, "issue_width", 4096);
+  spec.act_bus = optional_sourced_time(reader, object, where, "act_bus");
+  spec.pre_bus = optional_sourced_time(reader, object, where, "pre_bus");
+  return spec;
+}
+
 }  // namespace
 
 MemoryDevice memory_device_from_json(const json& document, const std::string& file) {
@@ -81,7 +143,8 @@ MemoryDevice memory_device_from_json(const json& document, const std::string& fi
       document, "",
       {"schema", "id", "name", "generation", "sources", "notes", "interface_width", "channels",
        "pseudo_channels_per_channel", "bank_groups", "banks_per_group", "rows", "columns",
-       "burst_length", "pin_rate", "capacity_per_stack", "stack_height", "timing", "energy"});
+       "burst_length", "pin_rate", "capacity_per_stack", "stack_height", "timing", "energy",
+       "stack_ids", "controller"});
   MemoryDevice device;
   device.file = file;
   device.sources = read_sources(reader, document);
@@ -113,6 +176,7 @@ MemoryDevice memory_device_from_json(const json& document, const std::string& fi
   device.capacity_per_stack =
       reader.sourced_quantity(document, "", "capacity_per_stack", Dimension::bytes);
   device.stack_height = reader.sourced_count(document, "", "stack_height", 32);
+  device.stack_ids = optional_sourced_count(reader, document, "", "stack_ids", 16);
 
   if (const auto* timing = reader.require(document, "", "timing");
       timing != nullptr && reader.expect_object(*timing, "/timing")) {
@@ -126,9 +190,16 @@ MemoryDevice memory_device_from_json(const json& document, const std::string& fi
     reader.reject_unknown_keys(
         *timing, "/timing",
         {"tRCD", "tRP", "tRAS", "tCL", "tCWL", "tCCD_S", "tCCD_L", "tRRD_S", "tRRD_L", "tFAW",
-         "tWTR_S", "tWTR_L", "tRTW", "tRTP", "tWR", "tRFC", "tRFCpb", "tREFI"});
+         "tWTR_S", "tWTR_L", "tRTW", "tRTP", "tWR", "tRFC", "tRFCpb", "tREFI", "tCK", "tRCDWR",
+         "tRC", "tCCD_R", "tRTRS", "tPPD", "tREFIpb"});
     for (const auto& [name, field] : fields) {
       *field = reader.sourced_quantity(*timing, "/timing", name, Dimension::time);
+    }
+    const std::vector<std::pair<std::string_view, std::optional<Sourced<double>>*>> optional_fields{
+        {"tCK", &t.tCK},       {"tRCDWR", &t.tRCDWR}, {"tRC", &t.tRC},        {"tCCD_R", &t.tCCD_R},
+        {"tRTRS", &t.tRTRS},   {"tPPD", &t.tPPD},     {"tREFIpb", &t.tREFIpb}};
+    for (const auto& [name, field] : optional_fields) {
+      *field = optional_sourced_time(reader, *timing, "/timing", name);
     }
     auto order = [&](const Sourced<double>& larger, const Sourced<double>& smaller,
                      std::string_view larger_name, std::string_view smaller_name) {
@@ -153,6 +224,10 @@ MemoryDevice memory_device_from_json(const json& document, const std::string& fi
         reader.sourced_quantity(*energy, "/energy", "write", Dimension::energy_per_bit);
     device.energy.activate =
         reader.sourced_quantity(*energy, "/energy", "activate", Dimension::energy_per_bit);
+  }
+  if (const auto* controller = reader.optional(document, "controller");
+      controller != nullptr && reader.expect_object(*controller, "/controller")) {
+    device.controller = read_memory_controller(reader, *controller);
   }
   const auto lanes = device.channels.value * device.pseudo_channels_per_channel.value;
   if (lanes > 0 && device.interface_width.value > 0 &&

@@ -19,6 +19,9 @@ constexpr double kLegendFont = 11;
 constexpr double kTickLength = 5;
 constexpr double kMinorTickLength = 3;
 constexpr double kOuterPadding = 12;
+// Air kept around markers when placing text; more than a label's own gap above its anchor (radius +
+// 4), so a label does not run over the next dot on the same line.
+constexpr double kMarkerAir = 6;
 // Closest two labelled ticks may sit, in pixels, before every 2nd/3rd/... is labelled.
 constexpr double kMinTickSpacing = 42;
 // Below this many pixels per decade the 2..9 minor ticks would turn into a grey smear.
@@ -44,7 +47,7 @@ double nice_step(double span, int target_count) {
   return nice * magnitude;
 }
 
-// %.*g without a trailing "e+00" surprise for the magnitudes tick labels use.
+// %.*g, with "-0" written as "0".
 std::string format_significant(double value, int digits) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.*g", digits, value);
@@ -55,9 +58,12 @@ std::string format_significant(double value, int digits) {
 
 std::vector<double> dash_pattern(LineStyle style, double width) {
   switch (style) {
-    case LineStyle::solid: return {};
-    case LineStyle::dashed: return {4 * width + 1, 2.5 * width};
-    case LineStyle::dotted: return {width, 1.5 * width};
+    case LineStyle::solid:
+      return {};
+    case LineStyle::dashed:
+      return {4 * width + 1, 2.5 * width};
+    case LineStyle::dotted:
+      return {width, 1.5 * width};
   }
   return {};
 }
@@ -105,8 +111,10 @@ AxisRange resolve_axis(const Axis& axis, const std::vector<double>& values, cons
   }
   if (axis.min) range.min = *axis.min;
   if (axis.max) range.max = *axis.max;
-  if (axis.min && !axis.max && range.max <= range.min) range.max = log ? range.min * 10 : range.min + 1;
-  if (axis.max && !axis.min && range.min >= range.max) range.min = log ? range.max / 10 : range.max - 1;
+  if (axis.min && !axis.max && range.max <= range.min)
+    range.max = log ? range.min * 10 : range.min + 1;
+  if (axis.max && !axis.min && range.min >= range.max)
+    range.min = log ? range.max / 10 : range.max - 1;
   if (!std::isfinite(range.min) || !std::isfinite(range.max) || range.min >= range.max) {
     throw ModelError(std::string("chart ") + name + " axis: minimum " +
                      format_significant(range.min, 6) + " must be below maximum " +
@@ -125,8 +133,10 @@ void collect_values(const Chart& chart, std::vector<double>& xs, std::vector<dou
     xs.push_back(p.x);
     ys.push_back(p.y);
   };
-  for (const auto& region : chart.regions) std::for_each(region.polygon.begin(), region.polygon.end(), add);
-  for (const auto& series : chart.series) std::for_each(series.points.begin(), series.points.end(), add);
+  for (const auto& region : chart.regions)
+    std::for_each(region.polygon.begin(), region.polygon.end(), add);
+  for (const auto& series : chart.series)
+    std::for_each(series.points.begin(), series.points.end(), add);
   for (const auto& set : chart.point_sets) {
     for (const auto& marker : set.markers) add(marker.position);
   }
@@ -200,20 +210,24 @@ struct MappedData {
   std::vector<Polygon> regions{};
   std::vector<Polyline> lines{};
   std::vector<Item> markers{};
-  std::vector<Segment> segments{};   // what a legend or a label should not cover
-  std::vector<Box> marker_boxes{};
+  std::vector<Segment> segments{};  // what a legend or a label should not cover
+  std::vector<Point> marker_centers{};
+  std::vector<Box> marker_boxes{};  // with air around them, same order as the centres
   std::vector<LabelRequest> labels{};
 };
 
 std::vector<Point> marker_outline(MarkerShape shape, Point c, double r) {
   switch (shape) {
-    case MarkerShape::circle: break;
+    case MarkerShape::circle:
+      break;
     case MarkerShape::square:
       return {{c.x - r, c.y - r}, {c.x + r, c.y - r}, {c.x + r, c.y + r}, {c.x - r, c.y + r}};
     case MarkerShape::diamond:
-      return {{c.x, c.y - 1.3 * r}, {c.x + 1.3 * r, c.y}, {c.x, c.y + 1.3 * r}, {c.x - 1.3 * r, c.y}};
+      return {
+          {c.x, c.y - 1.3 * r}, {c.x + 1.3 * r, c.y}, {c.x, c.y + 1.3 * r}, {c.x - 1.3 * r, c.y}};
     case MarkerShape::triangle:
-      return {{c.x, c.y - 1.3 * r}, {c.x + 1.15 * r, c.y + 0.75 * r}, {c.x - 1.15 * r, c.y + 0.75 * r}};
+      return {
+          {c.x, c.y - 1.3 * r}, {c.x + 1.15 * r, c.y + 0.75 * r}, {c.x - 1.15 * r, c.y + 0.75 * r}};
   }
   return {};
 }
@@ -241,7 +255,8 @@ MappedData map_data(const Chart& chart, const ChartFrame& frame) {
     for (const auto& p : series.points) pixels.push_back(frame.to_pixel(p));
     const Stroke stroke{series.color, series.width, dash_pattern(series.style, series.width)};
     for (auto& part : clip_polyline(pixels, area)) {
-      for (std::size_t i = 1; i < part.size(); ++i) mapped.segments.push_back({part[i - 1], part[i]});
+      for (std::size_t i = 1; i < part.size(); ++i)
+        mapped.segments.push_back({part[i - 1], part[i]});
       mapped.lines.push_back({std::move(part), stroke});
     }
   }
@@ -251,15 +266,18 @@ MappedData map_data(const Chart& chart, const ChartFrame& frame) {
   for (const auto& annotation : chart.annotations) {
     const Point anchor = frame.to_pixel(annotation.anchor);
     if (!marker_area.contains(anchor)) continue;
-    mapped.labels.push_back({anchor, 1, annotation.text, annotation.color, annotation.font_size,
-                             annotation.bold});
+    mapped.labels.push_back(
+        {anchor, 1, annotation.text, annotation.color, annotation.font_size, annotation.bold});
   }
   for (const auto& set : chart.point_sets) {
     for (const auto& marker : set.markers) {
       const Point center = frame.to_pixel(marker.position);
       if (!marker_area.contains(center)) continue;
       mapped.markers.push_back(marker_item(set, center));
-      mapped.marker_boxes.push_back(Box{center.x, center.y, center.x, center.y}.inflated(set.radius));
+      // A little air around each marker: text right against a dot reads as its label.
+      mapped.marker_centers.push_back(center);
+      mapped.marker_boxes.push_back(
+          Box{center.x, center.y, center.x, center.y}.inflated(set.radius + kMarkerAir));
       if (!marker.label.empty()) {
         // Labels take the marker's hue, darkened a little so light hues stay readable on white.
         mapped.labels.push_back(
@@ -271,10 +289,16 @@ MappedData map_data(const Chart& chart, const ChartFrame& frame) {
 }
 
 // How many data primitives a box would hide.
-int covered_data(const Box& box, const MappedData& mapped) {
+// A label's own marker (centred on `own_anchor`) does not count.
+int covered_data(const Box& box, const MappedData& mapped,
+                 std::optional<Point> own_anchor = std::nullopt) {
   int count = 0;
-  for (const auto& segment : mapped.segments) count += segment_intersects(box, segment.a, segment.b);
-  for (const auto& marker : mapped.marker_boxes) count += overlap_area(box, marker) > 0;
+  for (const auto& segment : mapped.segments)
+    count += segment_intersects(box, segment.a, segment.b);
+  for (std::size_t i = 0; i < mapped.marker_boxes.size(); ++i) {
+    if (own_anchor && mapped.marker_centers[i] == *own_anchor) continue;
+    count += overlap_area(box, mapped.marker_boxes[i]) > 0;
+  }
   return count;
 }
 
@@ -372,8 +396,14 @@ void emit_axes(const Chart& chart, const ChartFrame& frame, std::vector<Item>& g
     const double length = tick.major ? kTickLength : kMinorTickLength;
     decorations.push_back(Line{{px, area.bottom}, {px, area.bottom + length}, tick_stroke});
     if (!tick.label.empty()) {
-      decorations.push_back(Text{{px, area.bottom + kTickLength + 4}, tick.label, kTickFont,
-                                 TextAnchor::middle, TextBaseline::top, false, 0, kTickTextColor});
+      decorations.push_back(Text{{px, area.bottom + kTickLength + 4},
+                                 tick.label,
+                                 kTickFont,
+                                 TextAnchor::middle,
+                                 TextBaseline::top,
+                                 false,
+                                 0,
+                                 kTickTextColor});
     }
   }
   for (const auto& tick : axis_ticks(frame.y.scale, frame.y.min, frame.y.max, area.height())) {
@@ -383,19 +413,36 @@ void emit_axes(const Chart& chart, const ChartFrame& frame, std::vector<Item>& g
     const double length = tick.major ? kTickLength : kMinorTickLength;
     decorations.push_back(Line{{area.left - length, py}, {area.left, py}, tick_stroke});
     if (!tick.label.empty()) {
-      decorations.push_back(Text{{area.left - kTickLength - 4, py}, tick.label, kTickFont,
-                                 TextAnchor::end, TextBaseline::middle, false, 0, kTickTextColor});
+      decorations.push_back(Text{{area.left - kTickLength - 4, py},
+                                 tick.label,
+                                 kTickFont,
+                                 TextAnchor::end,
+                                 TextBaseline::middle,
+                                 false,
+                                 0,
+                                 kTickTextColor});
     }
   }
   decorations.push_back(Rect{area, kWhite, 0, Stroke{kFrameColor, 1, {}}});
   if (!chart.x.label.empty()) {
     const double y = area.bottom + kTickLength + 4 + kTickFont + 6;
-    decorations.push_back(Text{{(area.left + area.right) / 2, y}, chart.x.label, kAxisLabelFont,
-                               TextAnchor::middle, TextBaseline::top, false, 0, kTextColor});
+    decorations.push_back(Text{{(area.left + area.right) / 2, y},
+                               chart.x.label,
+                               kAxisLabelFont,
+                               TextAnchor::middle,
+                               TextBaseline::top,
+                               false,
+                               0,
+                               kTextColor});
   }
   if (!chart.y.label.empty()) {
-    decorations.push_back(Text{{kOuterPadding, (area.top + area.bottom) / 2}, chart.y.label,
-                               kAxisLabelFont, TextAnchor::middle, TextBaseline::top, false, -90,
+    decorations.push_back(Text{{kOuterPadding, (area.top + area.bottom) / 2},
+                               chart.y.label,
+                               kAxisLabelFont,
+                               TextAnchor::middle,
+                               TextBaseline::top,
+                               false,
+                               -90,
                                kTextColor});
   }
 }
@@ -409,9 +456,10 @@ void emit_legend(const std::vector<LegendEntry>& entries, const Box& box, std::v
     switch (entry.kind) {
       case LegendEntry::Kind::line: {
         const Series& series = *entry.series;
-        out.push_back(Line{{x0, cy},
-                           {x0 + kLegendSwatch, cy},
-                           Stroke{series.color, series.width, dash_pattern(series.style, series.width)}});
+        out.push_back(
+            Line{{x0, cy},
+                 {x0 + kLegendSwatch, cy},
+                 Stroke{series.color, series.width, dash_pattern(series.style, series.width)}});
         break;
       }
       case LegendEntry::Kind::marker:
@@ -426,48 +474,68 @@ void emit_legend(const std::vector<LegendEntry>& entries, const Box& box, std::v
         break;
       }
     }
-    out.push_back(Text{{x0 + kLegendSwatch + kLegendGap, cy}, entry.label, kLegendFont,
-                       TextAnchor::start, TextBaseline::middle, false, 0, kTextColor});
+    out.push_back(Text{{x0 + kLegendSwatch + kLegendGap, cy},
+                       entry.label,
+                       kLegendFont,
+                       TextAnchor::start,
+                       TextBaseline::middle,
+                       false,
+                       0,
+                       kTextColor});
   }
 }
 
 // Candidate boxes around an anchor, nearest ring first; within a ring: right, above, left, below,
-// then the four diagonals.
+// the four diagonals, then above/below flush with the anchor (text starting or ending there).
 std::vector<std::pair<Box, int>> label_candidates(const LabelRequest& label) {
   const double w = text_width(label.text, label.font_size);
   const double h = label.font_size;
   const Point p = label.anchor;
   std::vector<std::pair<Box, int>> candidates;
-  constexpr int kRings = 6;
+  constexpr int kRings = 10;
   for (int ring = 0; ring < kRings; ++ring) {
     const double gap = label.clearance + 3 + ring * (h + 3);
     const double diagonal = label.clearance * 0.7 + 2 + ring * (h + 3);
-    const std::array<Box, 8> boxes{
-        Box{p.x + gap, p.y - h / 2, p.x + gap + w, p.y + h / 2},            // right
-        Box{p.x - w / 2, p.y - gap - h, p.x + w / 2, p.y - gap},            // above
-        Box{p.x - gap - w, p.y - h / 2, p.x - gap, p.y + h / 2},            // left
-        Box{p.x - w / 2, p.y + gap, p.x + w / 2, p.y + gap + h},            // below
+    const std::array<Box, 12> boxes{
+        Box{p.x + gap, p.y - h / 2, p.x + gap + w, p.y + h / 2},                      // right
+        Box{p.x - w / 2, p.y - gap - h, p.x + w / 2, p.y - gap},                      // above
+        Box{p.x - gap - w, p.y - h / 2, p.x - gap, p.y + h / 2},                      // left
+        Box{p.x - w / 2, p.y + gap, p.x + w / 2, p.y + gap + h},                      // below
         Box{p.x + diagonal, p.y - diagonal - h, p.x + diagonal + w, p.y - diagonal},  // above right
         Box{p.x - diagonal - w, p.y - diagonal - h, p.x - diagonal, p.y - diagonal},  // above left
         Box{p.x + diagonal, p.y + diagonal, p.x + diagonal + w, p.y + diagonal + h},  // below right
         Box{p.x - diagonal - w, p.y + diagonal, p.x - diagonal, p.y + diagonal + h},  // below left
+        Box{p.x - 3, p.y - gap - h, p.x - 3 + w, p.y - gap},                          // above, from
+        Box{p.x + 3 - w, p.y - gap - h, p.x + 3, p.y - gap},                          // above, to
+        Box{p.x - 3, p.y + gap, p.x - 3 + w, p.y + gap + h},                          // below, from
+        Box{p.x + 3 - w, p.y + gap, p.x + 3, p.y + gap + h},                          // below, to
     };
     for (const Box& box : boxes) candidates.emplace_back(box, ring);
   }
   return candidates;
 }
 
-Point nearest_on_box(const Box& box, Point p) {
-  return {std::clamp(p.x, box.left, box.right), std::clamp(p.y, box.top, box.bottom)};
+// The leader line of a label placed away from its anchor: from the marker's edge to the nearest
+// point of the text box.
+Segment leader_for(const LabelRequest& label, const Box& box) {
+  const Point target{std::clamp(label.anchor.x, box.left, box.right),
+                     std::clamp(label.anchor.y, box.top, box.bottom)};
+  const double dx = target.x - label.anchor.x;
+  const double dy = target.y - label.anchor.y;
+  const double length = std::hypot(dx, dy);
+  const double skip = length > 0 ? std::min(label.clearance, length) / length : 0;
+  return {{label.anchor.x + dx * skip, label.anchor.y + dy * skip}, target};
 }
 
-// Greedy placement in request order: a label must not overlap a placed label, the legend, or leave
-// the plot area (hard); among the positions that respect that it prefers covering no line or marker
-// and staying near its anchor (soft). With no hard-free position it takes the least overlap.
+// Greedy placement in request order. Hard: a label must not overlap a placed label or the legend,
+// nor leave the plot area. Soft, among the positions that respect that: cover no line or marker,
+// cross no leader line, stay near the anchor. With no hard-free position it takes the least
+// overlap.
 void emit_labels(const MappedData& mapped, const ChartFrame& frame, std::vector<Item>& leaders,
                  std::vector<Item>& texts) {
   std::vector<Box> taken;
   if (frame.legend) taken.push_back(frame.legend->inflated(2));
+  std::vector<Segment> leader_segments;
   const Box bounds = frame.plot_area.inflated(-2);
   for (const auto& label : mapped.labels) {
     const auto candidates = label_candidates(label);
@@ -475,7 +543,7 @@ void emit_labels(const MappedData& mapped, const ChartFrame& frame, std::vector<
     double best_hard = kInfinity;
     int best_soft = std::numeric_limits<int>::max();
     for (const auto& candidate : candidates) {
-      const Box& box = candidate.first;
+      const auto& [box, ring] = candidate;
       double hard = box.width() * box.height() - overlap_area(box, bounds);
       for (const Box& other : taken) hard += overlap_area(box, other);
       if (hard > 1e-9) {
@@ -485,8 +553,15 @@ void emit_labels(const MappedData& mapped, const ChartFrame& frame, std::vector<
         }
         continue;
       }
-      // A line through a text costs more than moving it one ring out (with a leader line).
-      const int soft = 5 * covered_data(box, mapped) + 2 * candidate.second;
+      // A line through a text costs as much as moving it six rings out (with a leader line).
+      int crossings = covered_data(box, mapped, label.anchor);
+      for (const auto& leader : leader_segments)
+        crossings += segment_intersects(box, leader.a, leader.b);
+      if (ring > 0) {
+        const Segment leader = leader_for(label, box);
+        for (const Box& other : taken) crossings += segment_intersects(other, leader.a, leader.b);
+      }
+      const int soft = 12 * crossings + 2 * ring;
       if (best_hard > 0 || soft < best_soft) {
         best_hard = 0;
         best_soft = soft;
@@ -494,20 +569,29 @@ void emit_labels(const MappedData& mapped, const ChartFrame& frame, std::vector<
       }
     }
     if (best == nullptr) continue;
-    const Box& box = best->first;
+    const auto& [box, ring] = *best;
     taken.push_back(box.inflated(2));
-    if (best->second > 0) {
-      // Far from its anchor: a thin leader line says which point the text belongs to.
-      leaders.push_back(Line{label.anchor, nearest_on_box(box, label.anchor), Stroke{kLeaderColor, 0.75, {}}});
+    if (ring > 0) {
+      // Away from its anchor: a thin leader line says which point the text belongs to.
+      const Segment leader = leader_for(label, box);
+      leader_segments.push_back(leader);
+      leaders.push_back(Line{leader.a, leader.b, Stroke{kLeaderColor, 0.75, {}}});
     }
-    texts.push_back(Text{{box.left, (box.top + box.bottom) / 2}, label.text, label.font_size,
-                         TextAnchor::start, TextBaseline::middle, label.bold, 0, label.color});
+    texts.push_back(Text{{box.left, (box.top + box.bottom) / 2},
+                         label.text,
+                         label.font_size,
+                         TextAnchor::start,
+                         TextBaseline::middle,
+                         label.bold,
+                         0,
+                         label.color});
   }
 }
 
 }  // namespace
 
-// ---- Public: axes ---------------------------------------------------------------------------------
+// ---- Public: axes
+// ---------------------------------------------------------------------------------
 
 double AxisMapping::to_pixel(double value) const {
   const double span = pixel_at_max - pixel_at_min;
@@ -562,7 +646,8 @@ std::vector<double> log_decade_ticks(double min, double max) {
   if (!(min > 0) || !(max >= min)) return ticks;
   const int first = static_cast<int>(std::ceil(std::log10(min) - 1e-9));
   const int last = static_cast<int>(std::floor(std::log10(max) + 1e-9));
-  for (int exponent = first; exponent <= last; ++exponent) ticks.push_back(std::pow(10.0, exponent));
+  for (int exponent = first; exponent <= last; ++exponent)
+    ticks.push_back(std::pow(10.0, exponent));
   return ticks;
 }
 
@@ -572,6 +657,7 @@ std::vector<double> nice_linear_ticks(double min, double max, int target_count) 
   const double step = nice_step(max - min, target_count);
   const auto first = static_cast<long long>(std::ceil(min / step - 1e-9));
   const auto last = static_cast<long long>(std::floor(max / step + 1e-9));
+  if (last - first > 1000) return ticks;  // only when the range is lost in rounding; never crowd
   for (long long k = first; k <= last; ++k) {
     const double value = static_cast<double>(k) * step;
     ticks.push_back(std::fabs(value) < step * 1e-9 ? 0.0 : value);
@@ -584,7 +670,8 @@ std::vector<Tick> axis_ticks(AxisScale scale, double min, double max, double pix
   if (!(max > min)) return ticks;
   if (scale == AxisScale::linear) {
     const int target = std::clamp(static_cast<int>(std::lround(pixel_length / 90)), 2, 10);
-    for (double value : nice_linear_ticks(min, max, target)) ticks.push_back({value, tick_label(value), true});
+    for (double value : nice_linear_ticks(min, max, target))
+      ticks.push_back({value, tick_label(value), true});
     return ticks;
   }
   const double decades = std::log10(max) - std::log10(min);
@@ -605,7 +692,8 @@ std::vector<Tick> axis_ticks(AxisScale scale, double min, double max, double pix
     }
     if (multiples.size() < 2) return axis_ticks(AxisScale::linear, min, max, pixel_length);
     const double spacing = pixel_length / static_cast<double>(multiples.size());
-    const auto every = static_cast<std::size_t>(std::max(1.0, std::ceil(kMinTickSpacing / spacing)));
+    const auto every =
+        static_cast<std::size_t>(std::max(1.0, std::ceil(kMinTickSpacing / spacing)));
     for (std::size_t i = 0; i < multiples.size(); ++i) {
       const bool labelled = i % every == 0;
       ticks.push_back({multiples[i], labelled ? tick_label(multiples[i]) : "", labelled});
@@ -637,7 +725,8 @@ std::vector<Tick> axis_ticks(AxisScale scale, double min, double max, double pix
   return ticks;
 }
 
-// ---- Public: geometry -----------------------------------------------------------------------------
+// ---- Public: geometry
+// -----------------------------------------------------------------------------
 
 std::vector<std::vector<Point>> clip_polyline(std::span<const Point> points, const Box& box) {
   std::vector<std::vector<Point>> parts;
@@ -701,20 +790,32 @@ std::vector<Point> clip_polygon(std::span<const Point> points, const Box& box) {
   enum class Edge { left, right, top, bottom };
   auto inside = [&](Point p, Edge edge) {
     switch (edge) {
-      case Edge::left: return p.x >= box.left;
-      case Edge::right: return p.x <= box.right;
-      case Edge::top: return p.y >= box.top;
-      case Edge::bottom: return p.y <= box.bottom;
+      case Edge::left:
+        return p.x >= box.left;
+      case Edge::right:
+        return p.x <= box.right;
+      case Edge::top:
+        return p.y >= box.top;
+      case Edge::bottom:
+        return p.y <= box.bottom;
     }
     return false;
   };
   auto crossing = [&](Point a, Point b, Edge edge) {
     double t = 0;
     switch (edge) {
-      case Edge::left: t = (box.left - a.x) / (b.x - a.x); break;
-      case Edge::right: t = (box.right - a.x) / (b.x - a.x); break;
-      case Edge::top: t = (box.top - a.y) / (b.y - a.y); break;
-      case Edge::bottom: t = (box.bottom - a.y) / (b.y - a.y); break;
+      case Edge::left:
+        t = (box.left - a.x) / (b.x - a.x);
+        break;
+      case Edge::right:
+        t = (box.right - a.x) / (b.x - a.x);
+        break;
+      case Edge::top:
+        t = (box.top - a.y) / (b.y - a.y);
+        break;
+      case Edge::bottom:
+        t = (box.bottom - a.y) / (b.y - a.y);
+        break;
     }
     return Point{a.x + t * (b.x - a.x), a.y + t * (b.y - a.y)};
   };
@@ -735,7 +836,8 @@ std::vector<Point> clip_polygon(std::span<const Point> points, const Box& box) {
   return polygon;
 }
 
-// ---- Public: layout -------------------------------------------------------------------------------
+// ---- Public: layout
+// -------------------------------------------------------------------------------
 
 ChartFrame chart_frame(const Chart& chart, double width, double height) {
   return plan_chart(chart, width, height).frame;
@@ -759,8 +861,14 @@ Scene layout_chart(const Chart& chart, double width, double height) {
     for (auto& item : items) scene.items.emplace_back(std::move(item));
   };
   if (!chart.title.empty()) {
-    scene.items.emplace_back(Text{{width / 2, kOuterPadding}, chart.title, kTitleFont,
-                                  TextAnchor::middle, TextBaseline::top, true, 0, kTextColor});
+    scene.items.emplace_back(Text{{width / 2, kOuterPadding},
+                                  chart.title,
+                                  kTitleFont,
+                                  TextAnchor::middle,
+                                  TextBaseline::top,
+                                  true,
+                                  0,
+                                  kTextColor});
   }
   // Minor grid under major grid: later items cover earlier ones.
   std::stable_partition(grid.begin(), grid.end(), [](const Item& item) {

@@ -68,15 +68,27 @@ Box text_box(const Text& text) {
   const double height = text.font_size;
   double left = 0;
   switch (text.anchor) {
-    case TextAnchor::start: left = 0; break;
-    case TextAnchor::middle: left = -width / 2; break;
-    case TextAnchor::end: left = -width; break;
+    case TextAnchor::start:
+      left = 0;
+      break;
+    case TextAnchor::middle:
+      left = -width / 2;
+      break;
+    case TextAnchor::end:
+      left = -width;
+      break;
   }
   double top = 0;
   switch (text.baseline) {
-    case TextBaseline::alphabetic: top = -0.75 * height; break;
-    case TextBaseline::middle: top = -0.5 * height; break;
-    case TextBaseline::top: top = 0; break;
+    case TextBaseline::alphabetic:
+      top = -0.75 * height;
+      break;
+    case TextBaseline::middle:
+      top = -0.5 * height;
+      break;
+    case TextBaseline::top:
+      top = 0;
+      break;
   }
   // Corners relative to the position, rotated clockwise (y down), then bounded.
   const double angle = text.rotation_degrees * std::numbers::pi / 180;

@@ -28,7 +28,8 @@ std::string attribute(const char* name, std::string_view value) {
 }
 
 std::string stroke_attributes(const Stroke& stroke) {
-  std::string out = attribute("stroke", to_hex(stroke.color)) + attribute("stroke-width", stroke.width);
+  std::string out =
+      attribute("stroke", to_hex(stroke.color)) + attribute("stroke-width", stroke.width);
   if (!stroke.dash.empty()) {
     std::string pattern;
     for (double length : stroke.dash) pattern += (pattern.empty() ? "" : ",") + number(length);
@@ -58,8 +59,8 @@ struct Painter {
 
   void operator()(const Line& line) const {
     out += "<line" + attribute("x1", line.from.x) + attribute("y1", line.from.y) +
-           attribute("x2", line.to.x) + attribute("y2", line.to.y) + stroke_attributes(line.stroke) +
-           "/>\n";
+           attribute("x2", line.to.x) + attribute("y2", line.to.y) +
+           stroke_attributes(line.stroke) + "/>\n";
   }
   void operator()(const Polyline& polyline) const {
     out += "<polyline" + points_attribute(polyline.points) + " fill=\"none\"" +
@@ -86,22 +87,32 @@ struct Painter {
     out += "<text" + attribute("x", text.position.x) + attribute("y", text.position.y) +
            attribute("font-size", text.font_size) + attribute("fill", to_hex(text.color));
     switch (text.anchor) {
-      case TextAnchor::start: break;
-      case TextAnchor::middle: out += " text-anchor=\"middle\""; break;
-      case TextAnchor::end: out += " text-anchor=\"end\""; break;
+      case TextAnchor::start:
+        break;
+      case TextAnchor::middle:
+        out += " text-anchor=\"middle\"";
+        break;
+      case TextAnchor::end:
+        out += " text-anchor=\"end\"";
+        break;
     }
     // A dy shift instead of dominant-baseline: renderers (librsvg, older browsers) disagree on
     // the latter. 0.35em / 0.75em match the extents text_box() assumes.
     switch (text.baseline) {
-      case TextBaseline::alphabetic: break;
-      case TextBaseline::middle: out += " dy=\"0.35em\""; break;
-      case TextBaseline::top: out += " dy=\"0.75em\""; break;
+      case TextBaseline::alphabetic:
+        break;
+      case TextBaseline::middle:
+        out += " dy=\"0.35em\"";
+        break;
+      case TextBaseline::top:
+        out += " dy=\"0.75em\"";
+        break;
     }
     if (text.bold) out += " font-weight=\"bold\"";
     if (text.rotation_degrees != 0) {
-      out += attribute("transform", "rotate(" + number(text.rotation_degrees) + " " +
-                                        number(text.position.x) + " " + number(text.position.y) +
-                                        ")");
+      out +=
+          attribute("transform", "rotate(" + number(text.rotation_degrees) + " " +
+                                     number(text.position.x) + " " + number(text.position.y) + ")");
     }
     out += ">" + xml_escape(text.text) + "</text>\n";
   }
@@ -114,22 +125,34 @@ std::string xml_escape(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
 }
 
 std::string render_svg(const Scene& scene) {
-  std::string out = "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\"" +
-                    attribute("width", scene.width) + attribute("height", scene.height) +
-                    attribute("viewBox", "0 0 " + number(scene.width) + " " + number(scene.height)) +
-                    " font-family=\"sans-serif\">\n";
+  std::string out =
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\"" +
+      attribute("width", scene.width) + attribute("height", scene.height) +
+      attribute("viewBox", "0 0 " + number(scene.width) + " " + number(scene.height)) +
+      " font-family=\"sans-serif\">\n";
   if (!scene.title.empty()) out += "<title>" + xml_escape(scene.title) + "</title>\n";
   out += "<rect x=\"0\" y=\"0\"" + attribute("width", scene.width) +
          attribute("height", scene.height) + " fill=\"#ffffff\"/>\n";

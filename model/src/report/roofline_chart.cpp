@@ -16,7 +16,7 @@ using plot::Color;
 using plot::DataPoint;
 
 constexpr Color kWhite{0xff, 0xff, 0xff};
-constexpr Color kKeyColor{0x55, 0x55, 0x55};
+constexpr Color kKeyColor{0x00, 0x00, 0x00};
 constexpr Color kSharedColor{0x44, 0x44, 0x44};
 
 // Inner levels are lighter: the off-chip level (usually the binding one) keeps the full hue.
@@ -25,7 +25,9 @@ double level_lightening(std::size_t levels_outside) {
   return kSteps[std::min<std::size_t>(levels_outside, 3)];
 }
 
-bool close(double a, double b) { return std::fabs(a - b) <= 0.005 * std::max(std::fabs(a), std::fabs(b)); }
+bool close(double a, double b) {
+  return std::fabs(a - b) <= 0.005 * std::max(std::fabs(a), std::fabs(b));
+}
 
 template <typename T>
 std::size_t index_of(std::vector<T>& distinct, const T& value) {
@@ -110,7 +112,7 @@ plot::Chart roofline_chart(const std::vector<roofline::Roofline>& rooflines) {
   const bool several_dtypes = dtypes.size() > 1;
   // Hue per accelerator; when one accelerator is shown at several precisions, hue per precision.
   auto hue = [&](const roofline::Roofline& roofline) {
-    const std::size_t index = several_hw    ? index_of(hw_ids, roofline.hw_id)
+    const std::size_t index = several_hw       ? index_of(hw_ids, roofline.hw_id)
                               : several_dtypes ? index_of(dtypes, roofline.dtype)
                                                : 0;
     return plot::kOkabeIto[index % plot::kOkabeIto.size()];
@@ -144,13 +146,15 @@ plot::Chart roofline_chart(const std::vector<roofline::Roofline>& rooflines) {
   const double x_max = 10 * max_ridge;
   const double y_min =
       std::pow(10.0, std::floor(std::log10(std::min(x_min * min_bandwidth, 1e-3 * min_peak))));
-  const double y_max = 4 * max_peak;
+  // Above the roofs the labels need a row each; more rooflines, more rows.
+  const double y_max = (rooflines.size() > 2 ? 10 : 4) * max_peak;
 
   plot::Chart chart;
   {
     std::vector<std::string> dtype_names;
     for (DType dtype : dtypes) dtype_names.emplace_back(dtype_name(dtype));
-    chart.title = "Roofline \u2014 " + join(hw_names, " vs ") + " (" + join(dtype_names, ", ") + ")";
+    chart.title =
+        "Roofline \u2014 " + join(hw_names, " vs ") + " (" + join(dtype_names, ", ") + ")";
   }
   chart.x = {"Arithmetic intensity (FLOP/byte)", plot::AxisScale::log, x_min, x_max};
   chart.y = {"Attainable performance (FLOP/s)", plot::AxisScale::log, y_min, y_max};
@@ -174,7 +178,8 @@ plot::Chart roofline_chart(const std::vector<roofline::Roofline>& rooflines) {
         // min(P, I × B) left of its ridge is the level's slope; right of it the compute roof.
         share(slopes, Extent::slope, levels[i].name, bandwidth, ridge, r, levels.size() - 1 - i);
       }
-      share(roofs, Extent::roof, std::string(dtype_name(rooflines[r].dtype)), peak_of(r), first_ridge, r, 0);
+      share(roofs, Extent::roof, std::string(dtype_name(rooflines[r].dtype)), peak_of(r),
+            first_ridge, r, 0);
     }
     auto style = [&](plot::Series& line) {
       line.width = theoretical ? 2 : 1.5;
@@ -187,7 +192,8 @@ plot::Chart roofline_chart(const std::vector<roofline::Roofline>& rooflines) {
       line.color = plot::mix(base, kWhite, level_lightening(slope.levels_outside));
       style(line);
       // Up to the largest ridge among the sharers: P_max / B.
-      line.points = {{x_min, x_min * slope.rate}, {slope.end_or_start, slope.end_or_start * slope.rate}};
+      line.points = {{x_min, x_min * slope.rate},
+                     {slope.end_or_start, slope.end_or_start * slope.rate}};
       if (theoretical) {
         std::string owners;
         if (slope.members.size() < rooflines.size()) {
@@ -214,55 +220,50 @@ plot::Chart roofline_chart(const std::vector<roofline::Roofline>& rooflines) {
     }
   }
   // Legend-only key for the two line styles.
-  chart.series.push_back({"theoretical (datasheet)", {}, kKeyColor, 2, plot::LineStyle::solid});
-  chart.series.push_back({"achievable (calibrated)", {}, kKeyColor, 1.5, plot::LineStyle::dashed});
+  chart.series.push_back({"theoretical (datasheet)", {}, kKeyColor, 1.25, plot::LineStyle::solid});
+  chart.series.push_back({"achievable (calibrated)", {}, kKeyColor, 1.25, plot::LineStyle::dashed});
 
-  // Ridge points: theoretical ones labelled, shared ones (same level, same point) labelled once in
-  // grey; achievable ones as hollow, unlabelled markers.
-  std::vector<RidgeGroup> groups;
-  for (std::size_t r = 0; r < rooflines.size(); ++r) {
-    for (const auto& level : rooflines[r].levels) {
-      const double ridge = roofline::ridge_intensity(rooflines[r].peak_flops, level.bandwidth);
-      auto same = std::find_if(groups.begin(), groups.end(), [&](const RidgeGroup& group) {
-        return group.level == level.name && close(group.intensity, ridge) &&
-               close(group.flops, rooflines[r].peak_flops);
-      });
-      if (same == groups.end()) {
-        groups.push_back({level.name, ridge, rooflines[r].peak_flops, {}});
-        same = groups.end() - 1;
+  // Ridge points, one marker per distinct point (H100 and H200 share their L1 and L2 ridges: one
+  // grey marker). Theoretical ones filled and labelled, achievable ones hollow and unlabelled.
+  // Left to right, so the label placement walks along the roof.
+  for (const bool theoretical : {false, true}) {
+    std::vector<RidgeGroup> groups;
+    for (std::size_t r = 0; r < rooflines.size(); ++r) {
+      const double peak = theoretical ? rooflines[r].peak_flops : rooflines[r].achievable_flops;
+      for (const auto& level : rooflines[r].levels) {
+        const double bandwidth = theoretical ? level.bandwidth : level.achievable_bandwidth;
+        const double ridge = roofline::ridge_intensity(peak, bandwidth);
+        auto same = std::find_if(groups.begin(), groups.end(), [&](const RidgeGroup& group) {
+          return group.level == level.name && close(group.intensity, ridge) &&
+                 close(group.flops, peak);
+        });
+        if (same == groups.end()) {
+          groups.push_back({level.name, ridge, peak, {}});
+          same = groups.end() - 1;
+        }
+        same->members.push_back(r);
       }
-      same->members.push_back(r);
     }
-  }
-  plot::PointSet shared{"", {}, kSharedColor, 4, plot::MarkerShape::circle, false};
-  std::vector<plot::PointSet> own(rooflines.size());
-  for (std::size_t r = 0; r < rooflines.size(); ++r) own[r] = {"", {}, hue(rooflines[r]), 4};
-  for (const auto& group : groups) {
-    std::string text = group.level + " ridge " + format_number(group.intensity, 3) + " FLOP/B";
-    if (group.members.size() < rooflines.size()) {
-      std::vector<std::string> owners;
-      for (std::size_t r : group.members) {
-        const std::string owner = roofline_name(rooflines[r]);
-        if (!owner.empty()) owners.push_back(owner);
+    std::stable_sort(groups.begin(), groups.end(), [](const RidgeGroup& a, const RidgeGroup& b) {
+      return a.intensity < b.intensity;
+    });
+    for (const auto& group : groups) {
+      plot::PointSet point;
+      point.color = group.members.size() > 1 ? kSharedColor : hue(rooflines[group.members.front()]);
+      point.radius = theoretical ? 4 : 3;
+      point.hollow = !theoretical;
+      std::string text;
+      if (theoretical) {
+        // No accelerator name: the marker and text take its hue, and short labels fit the crowded
+        // space along the roof.
+        text = group.level + " ridge " + format_number(group.intensity, 3) + " FLOP/B";
       }
-      if (!owners.empty()) text = join(owners, ", ") + " " + text;
+      point.markers.push_back({{group.intensity, group.flops}, text});
+      chart.point_sets.push_back(std::move(point));
     }
-    plot::PointSet& target = group.members.size() > 1 ? shared : own[group.members.front()];
-    target.markers.push_back({{group.intensity, group.flops}, text});
   }
-  for (std::size_t r = 0; r < rooflines.size(); ++r) {
-    plot::PointSet achievable{"", {}, hue(rooflines[r]), 3, plot::MarkerShape::circle, true};
-    const double peak = rooflines[r].achievable_flops;
-    for (const auto& level : rooflines[r].levels) {
-      const double ridge = roofline::ridge_intensity(peak, level.achievable_bandwidth);
-      achievable.markers.push_back({{ridge, peak}, ""});
-    }
-    chart.point_sets.push_back(std::move(achievable));
-  }
-  for (auto& set : own) chart.point_sets.push_back(std::move(set));
-  if (!shared.markers.empty()) chart.point_sets.push_back(std::move(shared));
 
-  // Compute roofs: one label per distinct peak, at the right end of the roof.
+  // Compute roofs: one label per distinct peak and dtype, at the right end of the roof.
   std::vector<bool> labelled(rooflines.size(), false);
   for (std::size_t r = 0; r < rooflines.size(); ++r) {
     if (labelled[r]) continue;
@@ -283,6 +284,10 @@ plot::Chart roofline_chart(const std::vector<roofline::Roofline>& rooflines) {
     const Color color = members > 1 ? kSharedColor : plot::mix(hue(rooflines[r]), {0, 0, 0}, 0.25);
     chart.annotations.push_back({{x_max / 1.15, rooflines[r].peak_flops}, text, color, 11, false});
   }
+  // Highest roof first: each label then finds room above its own roof before a lower one takes it.
+  std::stable_sort(
+      chart.annotations.begin(), chart.annotations.end(),
+      [](const plot::Annotation& a, const plot::Annotation& b) { return a.anchor.y > b.anchor.y; });
   return chart;
 }
 

@@ -73,6 +73,12 @@ void read_llama_style(JsonReader& reader, const json& d, ModelConfig& c) {
   } else {
     c.intermediate = reader.count(d, "", "intermediate_size", kMaxWidth);
   }
+  if (c.family == "mistral" || c.family == "mixtral" ||
+      (c.family == "qwen2" && reader.optional_bool(d, "", "use_sliding_window").value_or(false))) {
+    if (const auto* window = reader.optional(d, "sliding_window"); window != nullptr && !window->is_null()) {
+      c.sliding_window = reader.optional_count(d, "", "sliding_window", kMaxPositions).value_or(0);
+    }
+  }
   if (c.family == "mixtral") {
     c.moe.routed_experts = reader.count(d, "", "num_local_experts", kMaxExperts);
     c.moe.experts_per_token = reader.count(d, "", "num_experts_per_tok", kMaxExperts);

@@ -23,6 +23,34 @@ struct SourceRef {
 struct DramTiming {
   Sourced<double> tRCD, tRP, tRAS, tCL, tCWL, tCCD_S, tCCD_L, tRRD_S, tRRD_L, tFAW, tWTR_S, tWTR_L,
       tRTW, tRTP, tWR, tRFC, tRFCpb, tREFI;
+  // Optional (memsim, docs/hwspecs.md): command clock period (absent: a burst takes 2 clocks,
+  // tCK = burst_length / pin_rate / 2, as in HBM2/HBM3); write tRCD (absent: tRCD); tRC (absent:
+  // tRAS + tRP); column-to-column delay between stack IDs (absent: tCCD_S); rank/stack-ID
+  // switch (absent: 0); precharge-to-precharge (absent: 0); per-bank refresh interval (absent:
+  // tREFI / banks of a pseudo-channel).
+  std::optional<Sourced<double>> tCK, tRCDWR, tRC, tCCD_R, tRTRS, tPPD, tREFIpb;
+};
+
+// How the memory controller in front of a device behaves, for the trace-driven timing model
+// (memsim). Optional in a device file; absent fields take the defaults of docs/hwspecs.md.
+struct MemoryControllerSpec {
+  std::string scope = "pseudo_channel";  // one controller per "channel" or per "pseudo_channel"
+  std::string scheduler = "frfcfs";      // memsim scheduler registry name
+  std::string page_policy = "open";      // open | closed
+  std::string refresh = "all-bank";      // all-bank | per-bank | none
+  std::string mapping;                   // default address mapping (bit order, MSB first)
+  bool dual_issue = false;               // a row and a column command in the same cycle
+  Sourced<std::int64_t> read_queue{64, "estimate", ""};
+  Sourced<std::int64_t> write_queue{64, "estimate", ""};
+  std::optional<Sourced<std::int64_t>> command_queue;  // per-bank command queues of this depth
+  std::optional<Sourced<std::int64_t>> active_queue;   // requests whose row is being opened
+  Sourced<double> write_high{0.8, "estimate", ""};     // write mode above this fill fraction
+  Sourced<double> write_low{0.2, "estimate", ""};      // back to reads below this fill fraction
+  std::optional<Sourced<std::int64_t>> write_drain_idle;  // drain when idle with more writes
+  std::optional<Sourced<std::int64_t>> row_hit_cap;       // hits before a conflict may close a row
+  std::optional<Sourced<std::int64_t>> issue_width;       // front-end requests per cycle
+  std::optional<Sourced<double>> act_bus;  // row-command-bus occupancy of ACT, seconds
+  std::optional<Sourced<double>> pre_bus;  // of PRE and REF, seconds
 };
 
 struct DramEnergy {
@@ -49,8 +77,10 @@ struct MemoryDevice {
   Sourced<double> pin_rate;            // bit/s per pin, maximum rated
   Sourced<double> capacity_per_stack;  // bytes
   Sourced<std::int64_t> stack_height;
+  std::optional<Sourced<std::int64_t>> stack_ids;  // per pseudo-channel; bank_groups are per ID
   DramTiming timing;
   DramEnergy energy;
+  std::optional<MemoryControllerSpec> controller;
 };
 
 enum class Scope { per_unit, per_chip };

@@ -64,7 +64,7 @@ struct PointSet {
   Color color{};
   double radius = 4;
   MarkerShape shape = MarkerShape::circle;
-  bool hollow = false;  // outline only
+  bool hollow = false;  // coloured outline, white inside
 };
 
 // A shaded polygon in data coordinates (e.g. "memory-bound region").

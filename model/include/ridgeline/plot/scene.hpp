@@ -43,10 +43,11 @@ struct Box {
 
   double width() const { return right - left; }
   double height() const { return bottom - top; }
-  bool contains(Point p) const { return p.x >= left && p.x <= right && p.y >= top && p.y <= bottom; }
+  bool contains(Point p) const {
+    return p.x >= left && p.x <= right && p.y >= top && p.y <= bottom;
+  }
   bool contains(const Box& other) const {
-    return other.left >= left && other.right <= right && other.top >= top &&
-           other.bottom <= bottom;
+    return other.left >= left && other.right <= right && other.top >= top && other.bottom <= bottom;
   }
   Box inflated(double margin) const {
     return {left - margin, top - margin, right + margin, bottom + margin};

@@ -47,6 +47,7 @@ struct ModelConfig {
   std::int64_t head_dim = 0;
   std::int64_t vocab = 0;
   std::int64_t max_positions = 0;
+  std::int64_t sliding_window = 0;  // attention window in tokens (Mistral 7B: 4096); 0: full
   bool tied_embeddings = false;
   bool attention_bias = false;  // qwen2 q/k/v bias, GPT-3 biases
   NormKind norm = NormKind::rms_norm;

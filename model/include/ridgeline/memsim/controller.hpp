@@ -1,0 +1,185 @@
+#pragma once
+// One memory controller of the timing model: queues, per-bank state, timing bookkeeping and
+// statistics, driven by a pluggable Scheduler (registered by name, Ramulator 2 style). A controller
+// serves one pseudo-channel, or every pseudo-channel of one channel (ControllerConfig::per_channel).
+// Internal to memsim; the public entry point is memsim.hpp.
+
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "ridgeline/memsim/device.hpp"
+#include "ridgeline/memsim/memsim.hpp"
+
+namespace ridgeline::memsim {
+
+inline constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max() / 4;
+
+enum class Cmd : std::uint8_t { act, pre, rd, wr, rda, wra, prea, ref, refpb, none };
+
+inline bool is_column(Cmd c) { return c == Cmd::rd || c == Cmd::wr || c == Cmd::rda || c == Cmd::wra; }
+
+// A request inside a controller.
+struct Slot {
+  std::uint64_t address = 0;
+  std::int64_t arrive = 0;
+  std::int64_t row = 0;
+  std::int32_t bank = 0;  // flat index within the controller
+  bool write = false;
+  bool counted = false;  // row-buffer outcome recorded
+};
+
+struct BankState {
+  std::int64_t open_row = -1;
+  std::int64_t next_act = 0, next_pre = 0, next_rd = 0, next_wr = 0;
+  std::int64_t act_time = -kNever;
+  std::int32_t hits = 0;  // column accesses since the row was opened
+  std::int32_t pc = 0, sid = 0, group = 0;  // indices into the controller's state vectors
+};
+
+struct GroupState {  // bank group (within a stack ID)
+  std::int64_t next_act = 0, next_rd = 0, next_wr = 0;
+};
+struct SidState {  // stack ID: other bank groups of the same ID
+  std::int64_t next_rd = 0, next_wr = 0;
+};
+struct PcState {
+  std::int64_t next_act = 0, next_pre = 0, next_rd = 0, next_wr = 0;
+  std::int64_t faw[4] = {-kNever, -kNever, -kNever, -kNever};
+  int faw_head = 0;
+  bool last_write = false;
+  bool any_column = false;
+  int refresh_bank = 0;  // next bank of per-bank refresh
+  std::int64_t refresh_blocked = 0;  // cycles blocked by refresh
+};
+
+struct RefreshJob {
+  int pc = 0;    // within the controller
+  int bank = -1; // flat bank for per-bank refresh; -1: all banks of the pseudo-channel
+  std::int64_t due = 0;
+};
+
+// Exact histogram of latencies in cycles up to 2^16, then power-of-two buckets.
+class LatencyHistogram {
+ public:
+  void add(std::int64_t cycles);
+  void merge(const LatencyHistogram& other);
+  std::uint64_t count() const { return count_; }
+  double mean() const { return count_ ? static_cast<double>(sum_) / static_cast<double>(count_) : 0; }
+  double percentile(double p) const;
+  std::int64_t max() const { return max_; }
+
+ private:
+  static constexpr std::int64_t kExact = 1 << 16;
+  std::vector<std::uint64_t> exact_ = std::vector<std::uint64_t>(kExact, 0);
+  std::vector<std::uint64_t> log_ = std::vector<std::uint64_t>(64, 0);
+  std::uint64_t count_ = 0;
+  std::int64_t sum_ = 0;
+  std::int64_t max_ = 0;
+};
+
+struct ControllerStats {
+  CommandCounts commands;
+  std::uint64_t reads = 0, writes = 0, hits = 0, misses = 0, conflicts = 0;
+  std::uint64_t turnarounds = 0;
+  std::int64_t turnaround_cycles = 0;
+  std::int64_t last_read_done = 0, last_write_done = 0;
+  std::uint64_t bursts = 0;
+  LatencyHistogram latency;
+};
+
+class Controller;
+
+// Picks and issues commands for one cycle. `step` issues what may go at `now` and returns the
+// next cycle at which it could issue anything (now + 1 after issuing, kNever when idle).
+class Scheduler {
+ public:
+  virtual ~Scheduler() = default;
+  virtual std::int64_t step(Controller& controller, std::int64_t now) = 0;
+};
+
+using SchedulerFactory = std::function<std::unique_ptr<Scheduler>()>;
+struct SchedulerKind {
+  std::string name;
+  std::string description;
+  SchedulerFactory factory;
+};
+bool register_scheduler(SchedulerKind kind);
+const std::vector<SchedulerKind>& scheduler_kinds();
+std::unique_ptr<Scheduler> make_scheduler(const std::string& name);
+
+class Controller {
+ public:
+  Controller(const DeviceModel& model, int first_pc_count);
+
+  bool can_accept(bool write) const;
+  // Enqueues a request decoded to (pc within controller, flat bank, row).
+  void accept(std::uint64_t address, bool write, int pc, int bank, std::int64_t row,
+              std::int64_t now);
+  // Runs cycle `now`; returns the next cycle the controller needs to run.
+  std::int64_t tick(std::int64_t now);
+  bool idle() const;
+  std::int64_t wake() const { return wake_; }
+
+  // --- for schedulers ---
+  Cmd command_for(const Slot& slot) const;
+  std::int64_t ready_time(Cmd cmd, int bank) const;
+  // ready_time, remembered until the next command changes the state (schedulers ask for the same
+  // bank many times in one cycle).
+  std::int64_t cached_ready(Cmd cmd, int bank) {
+    const std::size_t index =
+        static_cast<std::size_t>(bank) * 3 +
+        (cmd == Cmd::rd || cmd == Cmd::rda ? 1 : (cmd == Cmd::wr || cmd == Cmd::wra ? 2 : 0));
+    if (memo_stamp_[index] == stamp_) return memo_value_[index];
+    memo_stamp_[index] = stamp_;
+    return memo_value_[index] = ready_time(cmd, bank);
+  }
+  void invalidate() { ++stamp_; }
+  std::int64_t refresh_ready(const RefreshJob& job, Cmd& cmd) const;
+  bool refresh_closing_blocked(const RefreshJob& job) const;
+  void issue(Cmd cmd, int bank, std::int64_t now, Slot* slot);
+  void issue_refresh(const RefreshJob& job, Cmd cmd, std::int64_t now);
+  void finish(int slot_index, std::int64_t now);  // column command done: release the slot
+  void update_write_mode();
+  bool active_holds_bank(int bank) const;
+  bool active_holds_pc(int pc) const;
+
+  const DeviceModel& model;
+  const Timing& t;
+  const ControllerConfig& cfg;
+  int pcs;
+  int banks_per_pc;
+  std::vector<BankState> banks;
+  std::vector<GroupState> groups;
+  std::vector<SidState> sids;
+  std::vector<PcState> pc_state;
+  std::vector<Slot> slots;
+  std::vector<int> free_slots;
+  std::vector<int> read_q, write_q, active_q;
+  std::vector<std::vector<int>> command_q;  // per bank (bank-round-robin)
+  std::vector<RefreshJob> refresh_q;
+  std::unordered_map<std::uint64_t, int> pending_writes;
+  bool write_mode = false;
+  int draining = 0;  // writes left in the current drain (command-queue structure)
+  int round_robin = -1;
+  int command_queued = 0;  // requests in command queues
+  std::int64_t next_refresh = kNever;
+  std::int64_t last_cmd = -1;       // single command bus: last cycle used
+  std::int64_t row_bus_half = 0;    // half-cycle from which the row bus is free
+  std::int64_t col_bus = 0;         // cycle from which the column bus is free
+  ControllerStats stats;
+
+ private:
+  void schedule_refresh(std::int64_t now);
+  std::unique_ptr<Scheduler> scheduler_;
+  std::int64_t wake_ = 0;
+  std::vector<std::uint64_t> memo_stamp_;
+  std::vector<std::int64_t> memo_value_;
+  std::uint64_t stamp_ = 1;
+};
+
+}  // namespace ridgeline::memsim

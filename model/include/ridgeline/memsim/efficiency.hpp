@@ -1,0 +1,34 @@
+#pragma once
+// Back into the analytic model: the fraction of peak bandwidth an access pattern gets from a
+// memory device, as memsim measures it. The operator model multiplies an operator's HBM bytes by
+// 1 / efficiency for streams of that shape (sequential weights, strided tiles, gathers of
+// KV-cache pages of a given size), so that, e.g., a paged KV cache with small pages shows its
+// real cost.
+//
+// Results are cached per (device file, pattern parameters): the first call simulates
+// `requests` requests (a few milliseconds), later ones are a lookup. Thread-safe.
+
+#include <cstdint>
+#include <string>
+
+#include "ridgeline/hw/spec.hpp"
+
+namespace ridgeline::memsim {
+
+struct PatternQuery {
+  std::string pattern = "sequential";  // sequential, strided, random, gemm-tile, kv-gather
+  std::uint32_t request_size = 0;      // bytes; 0: one burst of the device
+  std::uint64_t stride = 0;            // strided / gemm-tile (see pattern.hpp)
+  std::uint64_t page_size = 4096;      // kv-gather: bytes per KV-cache page
+  std::uint64_t footprint = 0;         // 0: the whole device
+  double read_fraction = 1.0;
+  std::uint64_t requests = 200'000;
+};
+
+// Achieved / peak bandwidth in (0, 1]. Throws ModelError / InputError like memsim::simulate.
+double pattern_efficiency(const hw::MemoryDevice& device, const PatternQuery& query);
+
+// Empties the cache (tests).
+void clear_pattern_efficiency_cache();
+
+}  // namespace ridgeline::memsim

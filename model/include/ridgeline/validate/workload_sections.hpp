@@ -1,0 +1,13 @@
+#pragma once
+// Validation sections for whole-model records: batch-1..128 decode steps (tokens/s) and prefill
+// time to first token, from measurements.json and measurements-h100.json.
+
+#include <vector>
+
+#include "ridgeline/validate/validation.hpp"
+
+namespace ridgeline::validate {
+
+std::vector<SectionDef> workload_sections();
+
+}  // namespace ridgeline::validate

@@ -1,0 +1,73 @@
+#pragma once
+// A workload: one step of a transformer model (prefill, decode or a training step) as an operator
+// DAG (Boost.Graph). Identical layers are one set of nodes with a multiplicity, so that a 126-layer
+// model costs no more to evaluate than a 1-layer one.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <boost/graph/adjacency_list.hpp>
+
+#include "ridgeline/base/dtype.hpp"
+#include "ridgeline/ops/op_cost.hpp"
+#include "ridgeline/workload/model_config.hpp"
+
+namespace ridgeline::workload {
+
+enum class Phase { prefill, decode, train };
+std::string_view phase_name(Phase phase);
+
+struct WorkloadSpec {
+  Phase phase = Phase::decode;
+  std::int64_t batch = 1;
+  std::int64_t prompt = 0;   // prefill / train: tokens per sequence
+  std::int64_t context = 0;  // decode: tokens already in the KV cache
+  DType weights = DType::bf16;
+  DType activations = DType::bf16;
+  DType kv = DType::bf16;
+  // Reject lengths beyond the model's max_position_embeddings. Validation turns it off to replay
+  // measurements that ran random-weight models past their trained length (the cost is the same).
+  bool enforce_max_positions = true;
+};
+
+// Checks the spec against the model (batch >= 1, a prompt for prefill/train, a context for decode,
+// lengths within max_position_embeddings); throws InputError naming the option.
+void check_spec(const ModelConfig& model, const WorkloadSpec& spec);
+
+// What an operator node is for, to group time in reports.
+enum class OpGroup { embedding, attention, mlp, moe, norm, elementwise, lm_head, optimizer };
+std::string_view group_name(OpGroup group);
+
+// Evaluates one operator instance on an accelerator (a typed call such as ops::gemm_cost with the
+// node's shape bound in).
+using OpEvaluator = std::function<ops::OpCost(const hw::Accelerator&, const ops::Conditions&)>;
+
+struct OpNode {
+  std::string name;  // "attn.qkv"
+  std::string kind;  // operator kind ("gemm", "decode-attention", ...)
+  OpGroup group = OpGroup::attention;
+  OpEvaluator evaluate;
+  double count = 1;  // instances per step (layers × passes)
+  // Whether the node's FLOPs count as model FLOPs for MFU (dequantization or recomputation do not).
+  bool model_flops = true;
+  // Bytes of weights and KV cache the node must read from off-chip memory per instance, for MBU
+  // (the bytes a perfect kernel would move; the operator model may move more).
+  double essential_bytes = 0;
+};
+
+using OperatorGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, OpNode>;
+
+struct Workload {
+  ModelConfig model;
+  WorkloadSpec spec;
+  OperatorGraph graph;
+  double tokens_per_step = 0;  // tokens processed (prefill/train) or generated (decode) per step
+};
+
+// Builds the DAG of one step. Throws InputError for a bad spec.
+Workload build_workload(const ModelConfig& model, const WorkloadSpec& spec);
+
+}  // namespace ridgeline::workload

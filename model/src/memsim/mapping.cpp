@@ -1,0 +1,126 @@
+#include "ridgeline/memsim/mapping.hpp"
+
+#include <bit>
+#include <map>
+
+#include "ridgeline/base/error.hpp"
+
+namespace ridgeline::memsim {
+namespace {
+
+int log2_exact(std::int64_t value) {
+  return static_cast<int>(std::bit_width(static_cast<std::uint64_t>(value)) - 1);
+}
+
+enum Field { kRo, kRa, kSi, kBg, kBa, kPc, kCh, kCo, kFields };
+
+// A plain bit order: each field takes log2(size) consecutive bits.
+class BitOrderMapping : public AddressMapping {
+ public:
+  BitOrderMapping(const Geometry& geometry, const std::string& order, bool xor_banks)
+      : order_(order), xor_(xor_banks) {
+    const std::map<std::string, Field> names{{"Ro", kRo}, {"Ra", kRa}, {"Si", kSi}, {"Bg", kBg},
+                                             {"Ba", kBa}, {"Pc", kPc}, {"Ch", kCh}, {"Co", kCo}};
+    width_[kRo] = log2_exact(geometry.rows);
+    width_[kRa] = 0;
+    width_[kSi] = log2_exact(geometry.stack_ids);
+    width_[kBg] = log2_exact(geometry.bank_groups);
+    width_[kBa] = log2_exact(geometry.banks_per_group);
+    width_[kPc] = log2_exact(geometry.pseudo_channels);
+    width_[kCh] = log2_exact(geometry.total_channels());
+    width_[kCo] = log2_exact(geometry.columns);
+    offset_bits_ = log2_exact(geometry.burst_bytes);
+    const auto bad = [&](const std::string& why) {
+      throw InputError("", "--mapping", "mapping '" + order + "': " + why +
+                                            " (expected a bit order MSB to LSB such as "
+                                            "RoBaBgSiPcCoCh, with Ro Ra Si Bg Ba Pc Ch Co)");
+    };
+    if (order.size() % 2 != 0) bad("fields are two letters each");
+    bool seen[kFields] = {};
+    std::vector<Field> fields;
+    for (std::size_t i = 0; i < order.size(); i += 2) {
+      const auto it = names.find(order.substr(i, 2));
+      if (it == names.end()) bad("unknown field '" + order.substr(i, 2) + "'");
+      if (seen[it->second]) bad("field '" + order.substr(i, 2) + "' given twice");
+      seen[it->second] = true;
+      fields.push_back(it->second);
+    }
+    for (int f = 0; f < kFields; ++f) {
+      if (!seen[f] && width_[f] > 0) {
+        static const char* kNames[] = {"Ro", "Ra", "Si", "Bg", "Ba", "Pc", "Ch", "Co"};
+        bad(std::string("field '") + kNames[f] + "' is missing");
+      }
+    }
+    int position = offset_bits_;
+    for (auto it = fields.rbegin(); it != fields.rend(); ++it) {
+      shift_[*it] = position;
+      position += width_[*it];
+    }
+  }
+
+  Location map(std::uint64_t address) const override {
+    const auto get = [&](Field f) -> std::int64_t {
+      return static_cast<std::int64_t>((address >> shift_[f]) & ((std::uint64_t{1} << width_[f]) - 1));
+    };
+    Location l;
+    l.channel = static_cast<int>(get(kCh));
+    l.pseudo_channel = static_cast<int>(get(kPc));
+    l.stack_id = static_cast<int>(get(kSi));
+    l.bank_group = static_cast<int>(get(kBg));
+    l.bank = static_cast<int>(get(kBa));
+    l.row = get(kRo);
+    l.column = get(kCo);
+    if (xor_) {
+      // Bank and bank-group bits XOR the lowest row bits: rows that collide in a bank under the
+      // plain order spread over banks.
+      const auto row = static_cast<std::uint64_t>(l.row);
+      l.bank ^= static_cast<int>(row & ((1u << width_[kBa]) - 1));
+      l.bank_group ^= static_cast<int>((row >> width_[kBa]) & ((1u << width_[kBg]) - 1));
+    }
+    return l;
+  }
+
+  std::string describe() const override { return order_ + (xor_ ? "+xor" : ""); }
+
+ private:
+  std::string order_;
+  bool xor_;
+  int width_[kFields] = {};
+  int shift_[kFields] = {};
+  int offset_bits_ = 0;
+};
+
+std::vector<MappingKind>& registry() {
+  static std::vector<MappingKind> kinds;
+  return kinds;
+}
+
+const bool kBits = register_mapping_kind(
+    {"bits", "A bit order MSB to LSB, e.g. RoBaBgSiPcCoCh (DRAMSim3 / Ramulator notation)",
+     [](const Geometry& g, const std::string& spec) {
+       return std::make_unique<BitOrderMapping>(g, spec, false);
+     }});
+const bool kXor = register_mapping_kind(
+    {"xor", "A bit order with '+xor': bank and bank-group bits XOR-hashed with the low row bits",
+     [](const Geometry& g, const std::string& spec) {
+       return std::make_unique<BitOrderMapping>(g, spec.substr(0, spec.size() - 4), true);
+     }});
+
+}  // namespace
+
+bool register_mapping_kind(MappingKind kind) {
+  registry().push_back(std::move(kind));
+  return true;
+}
+
+const std::vector<MappingKind>& mapping_kinds() { return registry(); }
+
+std::unique_ptr<AddressMapping> make_mapping(const Geometry& geometry, const std::string& spec) {
+  const bool hashed = spec.size() > 4 && spec.substr(spec.size() - 4) == "+xor";
+  for (const auto& kind : registry()) {
+    if (kind.name == (hashed ? "xor" : "bits")) return kind.factory(geometry, spec);
+  }
+  throw InputError("", "--mapping", "no mapping kind for '" + spec + "'");
+}
+
+}  // namespace ridgeline::memsim

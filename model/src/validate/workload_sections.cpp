@@ -1,0 +1,216 @@
+#include "ridgeline/validate/workload_sections.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
+#include "ridgeline/base/error.hpp"
+#include "ridgeline/base/units.hpp"
+#include "ridgeline/workload/analysis.hpp"
+
+namespace ridgeline::validate {
+namespace {
+
+using nlohmann::json;
+using Records = std::vector<std::pair<std::size_t, const json*>>;
+
+// gpt-fast generates 200 tokens by default (generate.py --max_new_tokens 200): its tokens/s is the
+// mean over contexts from the prompt to prompt + 200, i.e. about prompt + 100 tokens of context.
+constexpr std::int64_t kGptFastMeanNewTokens = 100;
+
+// Maps a record's model string to a shipped model id, or "" with a reason.
+std::string model_id(const std::string& text, std::string& reason) {
+  const std::string name = text.substr(0, text.find(' '));
+  for (const auto& id : workload::shipped_model_ids()) {
+    if (name == id) return id;
+  }
+  if (name == "llama-7b") {
+    reason = "LLaMA-1 7B has Llama-2-7B's shapes: modelled as llama-2-7b";
+    return "llama-2-7b";
+  }
+  reason = "model '" + text + "' is not a shipped model";
+  return "";
+}
+
+// Weight dtypes the model can express; llama.cpp's q6/q4_K formats are not among them.
+std::optional<DType> weight_dtype(const std::string& text) {
+  if (text == "fp16" || text == "bf16" || text == "fp8" || text == "int8" || text == "int4") return parse_dtype(text);
+  return std::nullopt;
+}
+
+struct Case {
+  std::string hw;
+  std::string model;
+  workload::WorkloadSpec spec;
+  std::string note;
+};
+
+RecordResult skipped(std::size_t index, const std::string& hw, std::string reason) {
+  RecordResult result;
+  result.index = index;
+  result.hw = hw;
+  result.skipped = true;
+  result.skip_reason = std::move(reason);
+  return result;
+}
+
+std::string label(const Case& c) {
+  const auto& s = c.spec;
+  std::string text = c.model + " " + std::string(dtype_name(s.weights)) + " b=" + std::to_string(s.batch);
+  text += s.phase == workload::Phase::decode ? " ctx=" + std::to_string(s.context) : " prompt=" + std::to_string(s.prompt);
+  return text;
+}
+
+// Builds the case of a record, or returns a skip reason.
+std::optional<Case> read_case(const json& record, std::size_t index, const SectionContext& context,
+                              workload::Phase phase, std::string& reason) {
+  Case c;
+  c.hw = record::text(record, "hw");
+  if (c.hw.empty() || c.hw.find('?') != std::string::npos) {
+    reason = "accelerator '" + c.hw + "' uncertain in the source";
+    return std::nullopt;
+  }
+  const auto ids = context.library.accelerator_ids();
+  if (std::find(ids.begin(), ids.end(), c.hw) == ids.end()) {
+    reason = "accelerator '" + c.hw + "' is not a shipped spec (variant unknown)";
+    return std::nullopt;
+  }
+  std::string mapping;
+  c.model = model_id(record::text(record, "model"), mapping);
+  if (c.model.empty()) {
+    reason = mapping;
+    return std::nullopt;
+  }
+  c.note = mapping;
+  const auto weights = weight_dtype(record::text(record, "weights"));
+  if (!weights) {
+    reason = "weight format '" + record::text(record, "weights") + "' is not modelled";
+    return std::nullopt;
+  }
+  auto& s = c.spec;
+  s.phase = phase;
+  s.enforce_max_positions = false;
+  s.weights = *weights;
+  s.activations = DType::bf16;
+  if (*weights == DType::fp16) s.activations = DType::fp16;
+  const std::string conditions = record::text(record, "conditions") + record::text(record, "method");
+  if (*weights == DType::fp8 && conditions.find("TensorRT-LLM") != std::string::npos) {
+    // TensorRT-LLM's FP8 recipe quantizes activations too, and runs FP8 GEMMs.
+    s.activations = DType::fp8;
+  }
+  s.kv = s.activations == DType::fp8 ? DType::fp8 : DType::bf16;
+  s.batch = record.contains("batch") ? record::count(record, context, index, "batch") : 1;
+  if (phase == workload::Phase::decode) {
+    if (record.contains("context")) {
+      s.context = record::count(record, context, index, "context");
+    } else if (record.contains("prompt")) {
+      s.context = record::count(record, context, index, "prompt") + kGptFastMeanNewTokens;
+      c.note += (c.note.empty() ? "" : "; ") + std::string("context = prompt + 100 (mean of gpt-fast's 200 new tokens)");
+    } else {
+      reason = "context not recorded";
+      return std::nullopt;
+    }
+  } else {
+    if (!record.contains("prompt")) {
+      reason = "prompt length not recorded";
+      return std::nullopt;
+    }
+    s.prompt = record::count(record, context, index, "prompt");
+  }
+  return c;
+}
+
+RecordResult evaluate(const Case& c, std::size_t index, const SectionContext& context, double measured_s) {
+  RecordResult result;
+  result.index = index;
+  result.hw = c.hw;
+  result.label = label(c);
+  result.note = c.note;
+  try {
+    const auto accelerator = context.library.accelerator(c.hw);
+    const auto model = workload::load_model_config(c.model);
+    const auto analysis = workload::analyze(accelerator, workload::build_workload(model, c.spec));
+    set_result(result, analysis.step_time, measured_s);
+    const std::int64_t length = c.spec.phase == workload::Phase::decode ? c.spec.context : c.spec.prompt;
+    if (length >= model.max_positions) {
+      result.note += (result.note.empty() ? "" : "; ") + std::string("beyond the model's ") +
+                     std::to_string(model.max_positions) + " trained positions (random weights; same cost)";
+    }
+    std::string dominant;
+    double share = 0;
+    for (const auto& [resource, fraction] : analysis.bound_share) {
+      if (fraction > share) {
+        share = fraction;
+        dominant = resource;
+      }
+    }
+    result.bound = dominant;
+    if (!analysis.memory.fits()) result.note += (result.note.empty() ? "" : "; ") + std::string("does not fit");
+  } catch (const ModelError& error) {
+    return skipped(index, c.hw, error.what());
+  } catch (const InputError& error) {
+    return skipped(index, c.hw, error.what());
+  }
+  return result;
+}
+
+std::vector<RecordResult> run_decode(const Records& records, const SectionContext& context) {
+  std::vector<RecordResult> results;
+  for (const auto& [index, record] : records) {
+    std::string reason;
+    const auto c = read_case(*record, index, context, workload::Phase::decode, reason);
+    if (!c) {
+      results.push_back(skipped(index, record::text(*record, "hw"), reason));
+      continue;
+    }
+    if (record->value("approx", false)) {
+      results.push_back(skipped(index, c->hw, "approximate figure, variant unknown"));
+      continue;
+    }
+    // Measured time per step: step_s when recorded, else batch / tokens per second.
+    double measured = 0;
+    if (record->contains("step_s")) {
+      measured = record::number(*record, context, index, "step_s");
+    } else if (record->contains("tokens_per_s")) {
+      measured = static_cast<double>(c->spec.batch) / record::number(*record, context, index, "tokens_per_s");
+    } else {
+      results.push_back(skipped(index, c->hw, "no tokens/s or step time"));
+      continue;
+    }
+    results.push_back(evaluate(*c, index, context, measured));
+  }
+  return results;
+}
+
+std::vector<RecordResult> run_prefill(const Records& records, const SectionContext& context) {
+  std::vector<RecordResult> results;
+  for (const auto& [index, record] : records) {
+    std::string reason;
+    const auto c = read_case(*record, index, context, workload::Phase::prefill, reason);
+    if (!c) {
+      results.push_back(skipped(index, record::text(*record, "hw"), reason));
+      continue;
+    }
+    if (!record->contains("ttft_s")) {
+      results.push_back(skipped(index, c->hw, "no time to first token recorded"));
+      continue;
+    }
+    results.push_back(evaluate(*c, index, context, record::number(*record, context, index, "ttft_s")));
+  }
+  return results;
+}
+
+}  // namespace
+
+std::vector<SectionDef> workload_sections() {
+  return {
+      {"decode", "Decode step (batch 1 and up), published", "measurements.json", "decode", "", run_decode},
+      {"prefill", "Prefill, time to first token, published", "measurements.json", "prefill", "", run_prefill},
+      {"h100/decode", "Decode step, H100 SXM (measured here, CUDA graphs)", "measurements-h100.json", "decode", "",
+       run_decode},
+      {"h100/prefill", "Prefill, H100 SXM (measured here, CUDA graphs)", "measurements-h100.json", "prefill", "",
+       run_prefill},
+  };
+}
+
+}  // namespace ridgeline::validate
