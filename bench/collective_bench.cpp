@@ -12,9 +12,9 @@ namespace {
 using namespace ridgeline;
 
 const std::vector<topology::CollectiveOp> kOps{
-    topology::CollectiveOp::all_reduce, topology::CollectiveOp::all_gather,
+    topology::CollectiveOp::all_reduce,     topology::CollectiveOp::all_gather,
     topology::CollectiveOp::reduce_scatter, topology::CollectiveOp::all_to_all,
-    topology::CollectiveOp::broadcast, topology::CollectiveOp::send_recv};
+    topology::CollectiveOp::broadcast,      topology::CollectiveOp::send_recv};
 
 // The whole job from the files: load the system (and its accelerator specs), build the graph and
 // all routes, price 6 ops × 22 sizes with the library's algorithms.

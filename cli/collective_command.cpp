@@ -31,17 +31,16 @@ void register_collective(CLI::App& app) {
   command->add_option("--system", system_id, "System id (hwspecs/systems) or path to a file")
       ->required();
   std::vector<std::string> ops;
-  for (const auto op :
-       {topology::CollectiveOp::all_reduce, topology::CollectiveOp::all_gather,
-        topology::CollectiveOp::reduce_scatter, topology::CollectiveOp::all_to_all,
-        topology::CollectiveOp::broadcast, topology::CollectiveOp::send_recv}) {
+  for (const auto op : {topology::CollectiveOp::all_reduce, topology::CollectiveOp::all_gather,
+                        topology::CollectiveOp::reduce_scatter, topology::CollectiveOp::all_to_all,
+                        topology::CollectiveOp::broadcast, topology::CollectiveOp::send_recv}) {
     ops.emplace_back(topology::op_name(op));
   }
   command->add_option("--op", op_text, "Collective: " + topology::op_list())
       ->required()
       ->check(CLI::IsMember(ops));
-  auto* bytes = command->add_option(
-      "--bytes", bytes_text, "Message size (nccl-tests convention): 8GiB, 32 KiB, or bytes");
+  auto* bytes = command->add_option("--bytes", bytes_text,
+                                    "Message size (nccl-tests convention): 8GiB, 32 KiB, or bytes");
   auto* sweep = command->add_option("--sweep", sweep_text,
                                     "Size sweep MIN:MAX, doubling (nccl-tests -f 2): 8B:8GiB");
   bytes->excludes(sweep);
@@ -66,15 +65,16 @@ void register_collective(CLI::App& app) {
     const topology::CollectiveModel model(systems().system(system_id));
     const auto& system = model.system();
     if (gpus < 0) {
-      throw InputError("", "--gpus", "a group needs at least one accelerator, got " +
-                                         std::to_string(gpus));
+      throw InputError("", "--gpus",
+                       "a group needs at least one accelerator, got " + std::to_string(gpus));
     }
     const auto count = gpus == 0 ? system.size() : static_cast<std::size_t>(gpus);
     const auto group = topology::first_ranks(system, count);
     const auto op = *topology::parse_op(op_text);
-    const auto sizes = sweep_text.empty()
-                           ? std::vector<double>{topology::parse_message_size(bytes_text, "--bytes")}
-                           : topology::parse_sweep(sweep_text);
+    const auto sizes =
+        sweep_text.empty()
+            ? std::vector<double>{topology::parse_message_size(bytes_text, "--bytes")}
+            : topology::parse_sweep(sweep_text);
     const auto points = topology::sweep(model, op, group, sizes, algorithm,
                                         sweep_text.empty() || !svg_path.empty());
     if (!svg_path.empty()) {
@@ -82,12 +82,9 @@ void register_collective(CLI::App& app) {
                                topology::sweep_chart(system, op, group.ranks.size(), points))));
     }
     if (output.json) {
-      nlohmann::json header{{"system", system.id},
-                            {"system_name", system.name},
-                            {"library", system.library.name},
-                            {"op", op_text},
-                            {"ranks", group.ranks.size()},
-                            {"algorithm_requested", algorithm}};
+      nlohmann::json header{
+          {"system", system.id}, {"system_name", system.name},  {"library", system.library.name},
+          {"op", op_text},       {"ranks", group.ranks.size()}, {"algorithm_requested", algorithm}};
       if (sweep_text.empty()) {
         auto result = topology::cost_json(points.front().chosen);
         result.update(header);
@@ -114,7 +111,8 @@ void register_collective(CLI::App& app) {
     std::cout << report::render_text(topology::sweep_table(points));
     if (sweep_text.empty()) {
       const auto& chosen = points.front().chosen;
-      std::cout << "\n" << chosen.algorithm << " (" << chosen.detail << "), " << chosen.protocol
+      std::cout << "\n"
+                << chosen.algorithm << " (" << chosen.detail << "), " << chosen.protocol
                 << " protocol; latency " << format_quantity(chosen.latency_s, Dimension::time)
                 << " + bandwidth " << format_quantity(chosen.bandwidth_s, Dimension::time);
       if (!chosen.bottleneck.empty()) std::cout << "; binding link " << chosen.bottleneck;
@@ -131,8 +129,7 @@ void register_collective(CLI::App& app) {
 }
 
 void register_system(CLI::App& app) {
-  auto* command =
-      app.add_subcommand("system", "Multi-accelerator systems: list, show, validate");
+  auto* command = app.add_subcommand("system", "Multi-accelerator systems: list, show, validate");
   command->require_subcommand(1);
 
   static bool list_json = false;
@@ -150,8 +147,8 @@ void register_system(CLI::App& app) {
       }
       std::string accelerators;
       for (const auto& [accelerator, count] : counts) {
-        accelerators += (accelerators.empty() ? "" : " + ") + std::to_string(count) + " x " +
-                        accelerator;
+        accelerators +=
+            (accelerators.empty() ? "" : " + ") + std::to_string(count) + " x " + accelerator;
       }
       table.rows.push_back({system.id, system.name, accelerators, system.library.name});
       entries.push_back({{"id", system.id},

@@ -99,7 +99,8 @@ void run_memsim(const MemsimArgs& a) {
   options.device.mapping = a.mapping;
   options.device.issue_width = a.issue_width;
   if (!a.request_size.empty()) {
-    options.request_size = static_cast<std::uint32_t>(bytes_option(a.request_size, "--request-size"));
+    options.request_size =
+        static_cast<std::uint32_t>(bytes_option(a.request_size, "--request-size"));
   }
   if (!a.cache.empty()) options.cache = memsim::parse_cache_spec(a.cache);
   const memsim::DeviceModel model = memsim::make_device_model(device, options.device);
@@ -147,21 +148,27 @@ void register_memsim(CLI::App& app) {
   command->add_option("--refresh", a.refresh, "all-bank, per-bank or none (default: the device's)")
       ->check(CLI::IsMember({"all-bank", "per-bank", "none"}));
   command->add_option("--scheduler", a.scheduler, "frfcfs or bank-round-robin (default: device's)");
-  command->add_option("--issue-width", a.issue_width,
-                      "Front end: new requests per memory cycle, in order (0: unlimited)")
+  command
+      ->add_option("--issue-width", a.issue_width,
+                   "Front end: new requests per memory cycle, in order (0: unlimited)")
       ->check(CLI::Range(0, 1 << 20));
   command->add_option("--trace", a.trace, "Memory-access trace file");
-  command->add_option("--format", a.format, "Trace format: ramulator, dramsim3 or bin (default: guess)")
+  command
+      ->add_option("--format", a.format,
+                   "Trace format: ramulator, dramsim3 or bin (default: guess)")
       ->check(CLI::IsMember({"ramulator", "dramsim3", "bin"}));
   command->add_option("--pattern", a.pattern,
                       "Synthetic pattern: sequential, strided, random, gemm-tile, kv-gather");
   command->add_option("--requests", a.requests, "Requests of a pattern")->capture_default_str();
   command->add_option("--footprint", a.footprint, "Bytes a pattern covers (default: the device)");
-  command->add_option("--stride", a.stride, "strided: bytes between requests; gemm-tile: row pitch");
+  command->add_option("--stride", a.stride,
+                      "strided: bytes between requests; gemm-tile: row pitch");
   command->add_option("--page-size", a.page_size, "kv-gather: KV-cache page; gemm-tile: tile row")
       ->capture_default_str();
-  command->add_option("--read-fraction", a.read_fraction, "Fraction of reads (writes spread evenly, "
-                                                          "or at random in random patterns)")
+  command
+      ->add_option("--read-fraction", a.read_fraction,
+                   "Fraction of reads (writes spread evenly, "
+                   "or at random in random patterns)")
       ->check(CLI::Range(0.0, 1.0));
   command->add_option("--request-size", a.request_size, "Bytes per request (default: one burst)");
   command->add_option("--mapping", a.mapping,

@@ -6,6 +6,7 @@
 
 #include "common.hpp"
 #include "ridgeline/validate/validation.hpp"
+#include "ridgeline/validate/workload_sections.hpp"
 
 namespace ridgeline::cli {
 
@@ -25,7 +26,7 @@ void register_validate_command(CLI::App& app) {
     const auto directory =
         data_dir.empty() ? validate::default_data_dir() : std::filesystem::path(data_dir);
     const auto report =
-        validate::run_validation(directory, library(), validate::builtin_sections());
+        validate::run_validation(directory, library(), validate::all_sections());
     if (!write_path.empty()) write_file(write_path, validate::render_markdown(report));
     if (json) {
       std::cout << validate::report_json(report).dump(2) << "\n";

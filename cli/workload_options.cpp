@@ -27,6 +27,11 @@ void add_workload_options(CLI::App& command, WorkloadOptions& options) {
       ->capture_default_str();
   command.add_option("--activations", options.activations, "Activation dtype: bf16 fp16 fp8")->capture_default_str();
   command.add_option("--kv", options.kv, "KV cache dtype: bf16 fp16 fp8 int8")->capture_default_str();
+  command
+      .add_option("--runtime", options.runtime,
+                  "fused (one kernel per small op: TensorRT-LLM, vLLM, torch.compile) or eager (plain PyTorch)")
+      ->check(CLI::IsMember({"fused", "eager"}))
+      ->capture_default_str();
 }
 
 workload::WorkloadSpec workload_spec(const WorkloadOptions& options) {
@@ -40,6 +45,7 @@ workload::WorkloadSpec workload_spec(const WorkloadOptions& options) {
   spec.weights = dtype_option(options.weights, "--weights");
   spec.activations = dtype_option(options.activations, "--activations");
   spec.kv = dtype_option(options.kv, "--kv");
+  spec.runtime = options.runtime == "eager" ? workload::Runtime::eager : workload::Runtime::fused;
   return spec;
 }
 

@@ -20,6 +20,7 @@ struct WorkloadOptions {
   std::string weights = "bf16";
   std::string activations = "bf16";
   std::string kv = "bf16";
+  std::string runtime = "fused";
 };
 
 void add_workload_options(CLI::App& command, WorkloadOptions& options);

@@ -72,15 +72,17 @@ TEST(CollectiveCli, SweepTableCsvAndSvg) {
   ASSERT_EQ(table.code, 0) << table.err;
   EXPECT_NE(table.out.find("busbw (GB/s)"), std::string::npos) << table.out;
   EXPECT_NE(table.out.find("1048576"), std::string::npos) << table.out;
-  const auto csv = ridgeline("collective --system dgx-a100 --op all-gather --sweep 1KiB:1MiB --csv");
+  const auto csv =
+      ridgeline("collective --system dgx-a100 --op all-gather --sweep 1KiB:1MiB --csv");
   ASSERT_EQ(csv.code, 0) << csv.err;
   // Header + 11 sizes (2^10 .. 2^20).
   EXPECT_EQ(std::count(csv.out.begin(), csv.out.end(), '\n'), 12) << csv.out;
   EXPECT_EQ(csv.out.rfind("op,ranks,bytes,time_s,algbw,busbw,algorithm,protocol,bound", 0), 0u);
   const fs::path svg = fs::temp_directory_path() / "ridgeline-collective.svg";
   fs::remove(svg);
-  const auto chart = ridgeline("collective --system mi300x-8 --op all-reduce --sweep 8B:8GiB --svg " +
-                               svg.string() + " --json");
+  const auto chart =
+      ridgeline("collective --system mi300x-8 --op all-reduce --sweep 8B:8GiB --svg " +
+                svg.string() + " --json");
   ASSERT_EQ(chart.code, 0) << chart.err;
   EXPECT_EQ(nlohmann::json::parse(chart.out)["points"].size(), 31u);  // 2^3 .. 2^33
   const std::string text = slurp(svg);
@@ -109,14 +111,16 @@ TEST(CollectiveCli, BadInputExitsOneWithAClearMessage) {
   EXPECT_NE(unknown.err.find("unknown system 'dgx-h900'"), std::string::npos) << unknown.err;
   EXPECT_NE(unknown.err.find("dgx-h100"), std::string::npos) << unknown.err;
 
-  const auto too_many = ridgeline("collective --system dgx-h100 --op all-reduce --bytes 1MiB --gpus 9");
+  const auto too_many =
+      ridgeline("collective --system dgx-h100 --op all-reduce --bytes 1MiB --gpus 9");
   EXPECT_EQ(too_many.code, 1);
   EXPECT_NE(too_many.err.find("9 accelerators requested, but system 'dgx-h100' has 8"),
             std::string::npos)
       << too_many.err;
 
   for (const auto* bytes : {"0", "-5", "0B", "-1GiB", "8GiBs"}) {
-    const auto bad = ridgeline(std::string("collective --system dgx-h100 --op all-reduce --bytes ") + bytes);
+    const auto bad =
+        ridgeline(std::string("collective --system dgx-h100 --op all-reduce --bytes ") + bytes);
     EXPECT_EQ(bad.code, 1) << bytes << ": " << bad.err;
     EXPECT_NE(bad.err.find("--bytes"), std::string::npos) << bad.err;
   }
@@ -125,12 +129,13 @@ TEST(CollectiveCli, BadInputExitsOneWithAClearMessage) {
   const fs::path dir = fs::temp_directory_path() / "ridgeline-collective-bad";
   fs::remove_all(dir);
   fs::create_directories(dir);
-  auto document = nlohmann::json::parse(
-      slurp(fs::path(RIDGELINE_HWSPECS_DIR) / "systems" / "dgx-h100.json"));
+  auto document =
+      nlohmann::json::parse(slurp(fs::path(RIDGELINE_HWSPECS_DIR) / "systems" / "dgx-h100.json"));
   document["links"][0]["to"] = "nvswich";
   const fs::path file = dir / "typo.json";
   std::ofstream(file) << document.dump(2);
-  const auto missing = ridgeline("collective --system " + file.string() + " --op all-reduce --bytes 1MiB");
+  const auto missing =
+      ridgeline("collective --system " + file.string() + " --op all-reduce --bytes 1MiB");
   EXPECT_EQ(missing.code, 1);
   EXPECT_NE(missing.err.find(file.string() + ": at /links/0/to: link to a missing node 'nvswich'"),
             std::string::npos)
@@ -145,10 +150,10 @@ TEST(CollectiveCli, UsageErrorsExitTwo) {
   EXPECT_EQ(ridgeline("collective --system dgx-h100 --op all-reduce").code, 2);  // no size
   EXPECT_EQ(ridgeline("collective --system dgx-h100 --op allreduce --bytes 8").code, 2);
   EXPECT_EQ(ridgeline("collective --op all-reduce --bytes 8").code, 2);
-  EXPECT_EQ(ridgeline("collective --system dgx-h100 --op all-reduce --bytes 8 --sweep 8B:1KiB").code,
-            2);
-  EXPECT_EQ(ridgeline("collective --system dgx-h100 --op all-reduce --bytes 8 --algorithm nope").code,
-            2);
+  EXPECT_EQ(
+      ridgeline("collective --system dgx-h100 --op all-reduce --bytes 8 --sweep 8B:1KiB").code, 2);
+  EXPECT_EQ(
+      ridgeline("collective --system dgx-h100 --op all-reduce --bytes 8 --algorithm nope").code, 2);
 }
 
 TEST(CollectiveCli, SystemListShowValidate) {

@@ -52,9 +52,8 @@ TEST(MemsimSpecFields, ReadsOptionalTimingsStackIdsAndController) {
 
 TEST(MemsimSpecFields, BadControllerValuesAreReported) {
   auto j = fixture();
-  j["controller"] = {{"scheduler", "fifo"},
-                     {"read_queue", {{"value", 0}, {"source", "T"}}},
-                     {"queue", 3}};
+  j["controller"] = {
+      {"scheduler", "fifo"}, {"read_queue", {{"value", 0}, {"source", "T"}}}, {"queue", 3}};
   try {
     memory_device_from_json(j, "test-hbm.json");
     FAIL() << "accepted";

@@ -21,8 +21,10 @@ struct Run {
 };
 
 Run run(const std::string& arguments) {
-  const fs::path err = fs::temp_directory_path() / ("ridgeline-memsim-err-" + std::to_string(::getpid()));
-  const std::string command = std::string(RIDGELINE_CLI_PATH) + " " + arguments + " 2>" + err.string();
+  const fs::path err =
+      fs::temp_directory_path() / ("ridgeline-memsim-err-" + std::to_string(::getpid()));
+  const std::string command =
+      std::string(RIDGELINE_CLI_PATH) + " " + arguments + " 2>" + err.string();
   Run result;
   FILE* pipe = ::popen(command.c_str(), "r");
   if (pipe == nullptr) return result;
@@ -59,7 +61,8 @@ TEST(MemsimCli, JsonContract) {
 }
 
 TEST(MemsimCli, TraceTableAndCsv) {
-  const auto table = run("memsim --mem dramsim3-hbm2-1ch --trace " + kTraces + "small.ramulator.trace");
+  const auto table =
+      run("memsim --mem dramsim3-hbm2-1ch --trace " + kTraces + "small.ramulator.trace");
   ASSERT_EQ(table.code, 0) << table.err;
   EXPECT_NE(table.out.find("150 / 50"), std::string::npos) << table.out;  // reads / writes
   const auto csv = run("memsim --mem ramulator2-hbm3-8hi --pattern random --requests 5000 --csv");
@@ -87,7 +90,7 @@ TEST(MemsimCli, BadTracesExitOneNamingTheLine) {
 }
 
 TEST(MemsimCli, UsageErrorsExitTwo) {
-  EXPECT_EQ(run("memsim --pattern sequential").code, 2);  // no --mem
+  EXPECT_EQ(run("memsim --pattern sequential").code, 2);     // no --mem
   EXPECT_EQ(run("memsim --mem dramsim3-hbm2-1ch").code, 2);  // neither --trace nor --pattern
   EXPECT_EQ(run("memsim --mem dramsim3-hbm2-1ch --pattern sequential --page-policy half").code, 2);
 }

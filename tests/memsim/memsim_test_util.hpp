@@ -37,7 +37,8 @@ class ListSource : public RequestSource {
 
 inline Result run_pattern(const hw::MemoryDevice& device, PatternSpec spec, Options options = {}) {
   const DeviceModel model = make_device_model(device, options.device);
-  if (spec.request_size == 0) spec.request_size = static_cast<std::uint32_t>(model.geometry.burst_bytes);
+  if (spec.request_size == 0)
+    spec.request_size = static_cast<std::uint32_t>(model.geometry.burst_bytes);
   auto source = make_pattern(spec, static_cast<std::uint64_t>(model.geometry.capacity()));
   return simulate(model, options, *source);
 }

@@ -101,8 +101,8 @@ TEST(MemsimTiming, RowMissesBoundByTrrdWhenTfawIsLoose) {
   // 16 accesses = 64 cycles > tRC = 48), a new row each time: one ACT every tRRD = 4 cycles,
   // 64 B / 4 ns = 16 GB/s. (With tRRD_L = 6 the round-robin over bank queues sometimes puts two
   // ACTs of one group back to back, and the stream lands between the tRRD_S and tRRD_L bounds.)
-  auto json = nlohmann::json::parse(std::ifstream(std::string(RIDGELINE_HWSPECS_DIR) +
-                                                  "/hbm/dramsim3-hbm2-1ch.json"));
+  auto json = nlohmann::json::parse(
+      std::ifstream(std::string(RIDGELINE_HWSPECS_DIR) + "/hbm/dramsim3-hbm2-1ch.json"));
   json["timing"]["tFAW"]["value"] = "4 ns";
   json["timing"]["tRRD_L"]["value"] = "4 ns";
   const hw::MemoryDevice device = hw::memory_device_from_json(json, "loose-tfaw.json");
@@ -120,7 +120,8 @@ TEST(MemsimTiming, PerBankRefreshCostsLessThanAllBank) {
   // All-bank refresh stops a whole pseudo-channel for tRFC every tREFI (HBM3 device: 416 of 6240
   // cycles, 6.7 %); per-bank refresh takes one bank of 32 for tRFCpb = 320 cycles every
   // tREFIpb = 195, so each bank is out 320 / (32 x 195) = 5.1 % of the time while the 31 others
-  // keep serving. A bank-parallel stream (random) loses less with per-bank refresh, on both devices.
+  // keep serving. A bank-parallel stream (random) loses less with per-bank refresh, on both
+  // devices.
   for (const auto* device : {&ramulator_device(), &dramsim3_device()}) {
     PatternSpec spec;
     spec.name = "random";

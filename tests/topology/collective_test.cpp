@@ -63,7 +63,8 @@ System uniform_ring(std::size_t n) {
 TEST(CollectiveRing, AllReduceOnAUniformRingMatchesTheFormula) {
   const CollectiveModel model(uniform_ring(8));
   const double bytes = 1e9;
-  const auto cost = model.cost(CollectiveOp::all_reduce, bytes, whole_system(model.system()), "ring");
+  const auto cost =
+      model.cost(CollectiveOp::all_reduce, bytes, whole_system(model.system()), "ring");
   // Ring all-reduce (Patarasuk & Yuan 2009): t = launch + 2(n−1)·α + 2(n−1)/n · S / B.
   // n = 8; α = 2 us (protocol step) + 1 us (one link of wire latency) = 3 us; the rings run in
   // both directions of the physical ring, so each rank sends over its two links:
@@ -77,7 +78,8 @@ TEST(CollectiveRing, AllReduceOnAUniformRingMatchesTheFormula) {
   EXPECT_NEAR(cost.busbw, cost.algbw * 14.0 / 8.0, 1);
   EXPECT_EQ(cost.bound, "nvlink4");
   // Small messages: the 47 us of latency dominate a 1 KiB message (0.036 us of transfer).
-  const auto small = model.cost(CollectiveOp::all_reduce, 1024, whole_system(model.system()), "ring");
+  const auto small =
+      model.cost(CollectiveOp::all_reduce, 1024, whole_system(model.system()), "ring");
   EXPECT_NEAR(small.time_s, 47e-6 + 14.0 / 8.0 * 1024 / 50e9, 1e-12);
   EXPECT_EQ(small.bound, "latency");
 }
@@ -123,8 +125,9 @@ TEST(CollectiveInSwitch, DgxH100AllReduceMatchesThePublishedNvlsFigure) {
   const auto ring = model.cost(CollectiveOp::all_reduce, 8.0 * (1 << 30), group, "ring");
   EXPECT_NEAR(ring.busbw, 367.61e9, 0.01 * 367.61e9);
   // NVLS does not apply where no switch reduces.
-  EXPECT_THROW(shipped("mi300x-8").cost(CollectiveOp::all_reduce, 1e9,
-                                        whole_system(shipped("mi300x-8").system()), "in-switch"),
+  EXPECT_THROW(shipped("mi300x-8")
+                   .cost(CollectiveOp::all_reduce, 1e9, whole_system(shipped("mi300x-8").system()),
+                         "in-switch"),
                ModelError);
 }
 
@@ -151,7 +154,8 @@ TEST(CollectiveTorus, AllReduceUsesEverySixLinksOfTheCube) {
 
 TEST(CollectiveRing, RingsOverAFullMeshUseEveryLink) {
   const auto& model = shipped("mi300x-8");
-  const auto cost = model.cost(CollectiveOp::all_reduce, 8.0 * (1 << 30), whole_system(model.system()));
+  const auto cost =
+      model.cost(CollectiveOp::all_reduce, 8.0 * (1 << 30), whole_system(model.system()));
   EXPECT_EQ(cost.algorithm, "ring");
   // 7 arc-disjoint Hamiltonian rings (Tillson 1980) over the 7 xGMI links of each GPU:
   // busbw ≈ 7 × 64 GB/s × 0.7089 = 317.6 GB/s (AZB: 316.82).
@@ -172,7 +176,8 @@ TEST(CollectiveHierarchical, MultiNodeAllReduceIsHierarchicalAndNetworkAware) {
   const double nvlink = 2 * 7.0 / 8.0 / (450e9 * 0.8192);
   EXPECT_NEAR(big.bandwidth_s, 8.0 * (1 << 30) * std::max(network, nvlink), 1e-5);
   // Within one node, the same system behaves as a DGX H100.
-  const auto node = model.cost(CollectiveOp::all_reduce, 8.0 * (1 << 30), first_ranks(model.system(), 8));
+  const auto node =
+      model.cost(CollectiveOp::all_reduce, 8.0 * (1 << 30), first_ranks(model.system(), 8));
   EXPECT_EQ(node.algorithm, "in-switch");
   // A pipeline-parallel hop between nodes is bound by the NIC's port: 42.5 GB/s.
   const auto hop = model.point_to_point(0, 8, 1e9);
@@ -214,9 +219,9 @@ TEST(CollectiveModelTest, EveryOpRunsOnEveryShippedSystem) {
   const SystemLibrary library(specs());
   for (const auto& id : library.ids()) {
     const auto& model = shipped(id);
-    for (const auto op : {CollectiveOp::all_reduce, CollectiveOp::all_gather,
-                          CollectiveOp::reduce_scatter, CollectiveOp::all_to_all,
-                          CollectiveOp::broadcast, CollectiveOp::send_recv}) {
+    for (const auto op :
+         {CollectiveOp::all_reduce, CollectiveOp::all_gather, CollectiveOp::reduce_scatter,
+          CollectiveOp::all_to_all, CollectiveOp::broadcast, CollectiveOp::send_recv}) {
       const auto cost = model.cost(op, 1 << 20, whole_system(model.system()));
       EXPECT_GT(cost.time_s, 0) << id << " " << op_name(op);
       EXPECT_TRUE(std::isfinite(cost.busbw)) << id << " " << op_name(op);
@@ -237,8 +242,9 @@ TEST(CollectiveModelTest, BadRequestsAreErrors) {
     first_ranks(model.system(), 9);
     FAIL() << "expected InputError";
   } catch (const InputError& error) {
-    EXPECT_NE(std::string(error.what()).find("9 accelerators requested, but system 'dgx-h100' has 8"),
-              std::string::npos)
+    EXPECT_NE(
+        std::string(error.what()).find("9 accelerators requested, but system 'dgx-h100' has 8"),
+        std::string::npos)
         << error.what();
   }
   // A group of one moves nothing.

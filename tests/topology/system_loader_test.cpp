@@ -104,11 +104,11 @@ TEST(SystemLoader, EveryRequiredShippedSystemLoads) {
   const SystemLibrary library(specs());
   // id → accelerators, scale-up domains, accelerator id (hardware-facts.md §3, §5).
   const std::map<std::string, std::tuple<std::size_t, std::size_t, std::string>> expected{
-      {"dgx-a100", {8, 1, "a100-sxm"}},   {"dgx-h100", {8, 1, "h100-sxm"}},
-      {"hgx-h200", {8, 1, "h200"}},       {"dgx-b200", {8, 1, "b200"}},
-      {"gb200-nvl72", {72, 1, "gb200"}},  {"mi300x-8", {8, 1, "mi300x"}},
-      {"gaudi3-8", {8, 1, "gaudi3"}},     {"tpu-v5p-64", {64, 1, "tpu-v5p"}},
-      {"h800-8", {8, 1, "h100-sxm"}},     {"dgx-h100-x4", {32, 4, "h100-sxm"}}};
+      {"dgx-a100", {8, 1, "a100-sxm"}},  {"dgx-h100", {8, 1, "h100-sxm"}},
+      {"hgx-h200", {8, 1, "h200"}},      {"dgx-b200", {8, 1, "b200"}},
+      {"gb200-nvl72", {72, 1, "gb200"}}, {"mi300x-8", {8, 1, "mi300x"}},
+      {"gaudi3-8", {8, 1, "gaudi3"}},    {"tpu-v5p-64", {64, 1, "tpu-v5p"}},
+      {"h800-8", {8, 1, "h100-sxm"}},    {"dgx-h100-x4", {32, 4, "h100-sxm"}}};
   const auto ids = library.ids();
   for (const auto& [id, shape] : expected) {
     ASSERT_TRUE(std::find(ids.begin(), ids.end(), id) != ids.end()) << "missing " << id;
@@ -163,7 +163,8 @@ TEST(SystemLoader, DisconnectedAccelerators) {
 TEST(SystemLoader, MoreLinksThanTheAcceleratorHas) {
   auto document = small_system();
   document["links"][0]["count"]["value"] = 20;  // an H100 has 18 NVLink 4 links
-  expect_problem(document, "/links/0/count", "uses 20 nvlink4 links, but accelerator 'h100-sxm' has 18");
+  expect_problem(document, "/links/0/count",
+                 "uses 20 nvlink4 links, but accelerator 'h100-sxm' has 18");
   document = small_system();
   document["links"][0]["bandwidth_per_direction"]["value"] = "50 GB/s";
   expect_problem(document, "/links/0/bandwidth_per_direction", "exceeds the 25 GB/s per link");
@@ -171,11 +172,11 @@ TEST(SystemLoader, MoreLinksThanTheAcceleratorHas) {
 
 TEST(SystemLoader, FieldLevelProblemsAreAllReported) {
   auto document = small_system();
-  document["links"][0]["bandwidth"] = "450 GB/s";                      // unknown field
-  document["links"][0]["latency"]["value"] = "0.1 parsecs";            // unknown unit
-  document["links"][0]["achievable_fraction"]["value"] = 1.2;          // not a fraction
-  document["links"][0]["tier"] = "scale-sideways";                     // unknown tier
-  document["nodes"][1]["kind"] = "router";                             // unknown kind
+  document["links"][0]["bandwidth"] = "450 GB/s";                        // unknown field
+  document["links"][0]["latency"]["value"] = "0.1 parsecs";              // unknown unit
+  document["links"][0]["achievable_fraction"]["value"] = 1.2;            // not a fraction
+  document["links"][0]["tier"] = "scale-sideways";                       // unknown tier
+  document["nodes"][1]["kind"] = "router";                               // unknown kind
   document["collective_library"]["algorithms"]["default"][0] = "ringg";  // unknown algorithm
   const auto problems = problems_of(document);
   std::set<std::string> where;

@@ -20,9 +20,9 @@ namespace {
 namespace fs = std::filesystem;
 
 const nlohmann::json& measurements() {
-  static const nlohmann::json document = parse_json_file(
-      fs::path(RIDGELINE_TEST_DATA_DIR).parent_path() / "validation" /
-      "collectives_measurements.json");
+  static const nlohmann::json document =
+      parse_json_file(fs::path(RIDGELINE_TEST_DATA_DIR).parent_path() / "validation" /
+                      "collectives_measurements.json");
   return document;
 }
 
@@ -47,9 +47,9 @@ TEST(CollectiveValidation, LargeMessageFiguresAreReproduced) {
   for (const auto& record : measurements()["large_message"]) {
     const auto& model = model_of(record["system"]);
     const auto group = first_ranks(model.system(), record["gpus"].get<std::size_t>());
-    const auto cost = model.cost(*parse_op(record["op"].get<std::string>()),
-                                 record["bytes"].get<double>(), group,
-                                 record["algorithm"].get<std::string>());
+    const auto cost =
+        model.cost(*parse_op(record["op"].get<std::string>()), record["bytes"].get<double>(), group,
+                   record["algorithm"].get<std::string>());
     const double measured = record["busbw"].get<double>();
     std::printf("%-12s %d GPUs %-5s busbw %7.2f GB/s measured %7.2f (%+.1f %%) %s\n",
                 record["system"].get<std::string>().c_str(), record["gpus"].get<int>(),
@@ -86,9 +86,10 @@ TEST(CollectiveValidation, AllReduceSizeSweepOn4xA100) {
     // No point is off by more than half.
     EXPECT_LT(std::fabs(error), 0.5) << bytes;
   }
-  std::printf("median |error|: %.1f %% (32 KiB-4 GiB, %zu points), %.1f %% (all %zu); worst %.1f %%\n",
-              100 * median(in_range), in_range.size(), 100 * median(all), all.size(),
-              100 * *std::max_element(all.begin(), all.end()));
+  std::printf(
+      "median |error|: %.1f %% (32 KiB-4 GiB, %zu points), %.1f %% (all %zu); worst %.1f %%\n",
+      100 * median(in_range), in_range.size(), 100 * median(all), all.size(),
+      100 * *std::max_element(all.begin(), all.end()));
   EXPECT_LE(median(in_range), 0.15);
   EXPECT_LE(median(all), 0.15);
 }

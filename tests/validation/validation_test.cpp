@@ -3,6 +3,7 @@
 // exactly the records its file holds, and that no prediction is NaN, infinite or negative.
 
 #include "ridgeline/validate/validation.hpp"
+#include "ridgeline/validate/workload_sections.hpp"
 
 #include <cmath>
 #include <filesystem>
@@ -23,12 +24,12 @@ std::filesystem::path data_dir() {
 
 const Report& report() {
   static const Report built =
-      run_validation(data_dir(), hw::SpecLibrary(RIDGELINE_HWSPECS_DIR), builtin_sections());
+      run_validation(data_dir(), hw::SpecLibrary(RIDGELINE_HWSPECS_DIR), all_sections());
   return built;
 }
 
 TEST(Validation, EverySectionRanOverTheRecordsItsFileHolds) {
-  const auto sections = builtin_sections();
+  const auto sections = all_sections();
   ASSERT_EQ(report().sections.size(), sections.size());
   std::map<std::string, nlohmann::json> files;
   for (std::size_t i = 0; i < sections.size(); ++i) {
@@ -58,13 +59,20 @@ TEST(Validation, RecordCountsOfTheShippedFiles) {
                 counts["ops/attention"],
             139u);
   EXPECT_EQ(counts["h100/gemm"], 8u);
+  // Whole-model records: decode 12 and prefill 9 published; 6 decode and 4 prefill measured on H100.
+  EXPECT_EQ(counts["decode"], 12u);
+  EXPECT_EQ(counts["prefill"], 9u);
+  EXPECT_EQ(counts["h100/decode"], 6u);
+  EXPECT_EQ(counts["h100/prefill"], 4u);
   EXPECT_EQ(counts["h100/bandwidth"], 3u);
   // Arrays without a section are listed, not silently dropped.
-  bool decode_listed = false;
+  // (collectives_multi_gpu and transformer_layer_tp4 need the multi-GPU system model.)
+  bool layer_listed = false;
   for (const auto& item : report().unmodelled) {
-    decode_listed = decode_listed || (item.file == "measurements.json" && item.array == "decode");
+    layer_listed = layer_listed || (item.file == "measurements.json" && item.array == "transformer_layer_tp4");
+    EXPECT_FALSE(item.array == "decode" || item.array == "prefill") << item.file << "#" << item.array;
   }
-  EXPECT_TRUE(decode_listed);
+  EXPECT_TRUE(layer_listed);
 }
 
 TEST(Validation, PredictionsAreFinitePositiveAndErrorsConsistent) {

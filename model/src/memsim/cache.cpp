@@ -8,7 +8,9 @@
 
 namespace ridgeline::memsim {
 namespace {
-bool power_of_two(std::uint64_t v) { return v != 0 && (v & (v - 1)) == 0; }
+bool power_of_two(std::uint64_t v) {
+  return v != 0 && (v & (v - 1)) == 0;
+}
 }  // namespace
 
 CacheConfig parse_cache_spec(const std::string& text) {
@@ -40,7 +42,8 @@ CacheConfig parse_cache_spec(const std::string& text) {
   }
   if (!power_of_two(config.line)) bad("the line size must be a power of two");
   if (config.sector == 0) config.sector = config.line;
-  if (!power_of_two(config.sector) || config.sector > config.line || config.line / config.sector > 32)
+  if (!power_of_two(config.sector) || config.sector > config.line ||
+      config.line / config.sector > 32)
     bad("the sector must be a power of two, at most the line and at least line / 32");
   const std::uint64_t set_bytes = config.line * static_cast<std::uint64_t>(config.ways);
   if (config.capacity < set_bytes || config.capacity % set_bytes != 0 ||
@@ -55,9 +58,11 @@ Cache::Cache(const CacheConfig& config) : config_(config) {
   lines_.resize(sets_ * static_cast<std::uint64_t>(config.ways));
 }
 
-void Cache::access(std::uint64_t address, std::uint32_t size, bool write, std::vector<Request>& out) {
+void Cache::access(std::uint64_t address, std::uint32_t size, bool write,
+                   std::vector<Request>& out) {
   const std::uint64_t end = address + std::max<std::uint32_t>(size, 1);
-  for (std::uint64_t line = address / config_.line * config_.line; line < end; line += config_.line) {
+  for (std::uint64_t line = address / config_.line * config_.line; line < end;
+       line += config_.line) {
     const std::uint64_t lo = std::max(line, address), hi = std::min(line + config_.line, end);
     const auto first = static_cast<std::uint32_t>((lo - line) / config_.sector);
     const auto last = static_cast<std::uint32_t>((hi - 1 - line) / config_.sector);
@@ -104,8 +109,8 @@ void Cache::touch_line(std::uint64_t line_address, std::uint32_t mask, bool writ
         const std::uint64_t old = (found->tag * sets_ + set) * config_.line;
         for (std::uint32_t s = 0; s < sectors_; ++s) {
           if ((found->dirty >> s) & 1u) {
-            out.push_back({old + s * config_.sector, static_cast<std::uint32_t>(config_.sector),
-                           true, 0});
+            out.push_back(
+                {old + s * config_.sector, static_cast<std::uint32_t>(config_.sector), true, 0});
             ++stats_.writebacks;
           }
         }
@@ -117,8 +122,8 @@ void Cache::touch_line(std::uint64_t line_address, std::uint32_t mask, bool writ
   }
   found->last_use = clock_;
   if (write) found->dirty |= mask;
-  stats_.hit_rate =
-      static_cast<double>(stats_.hits) / static_cast<double>(std::max<std::uint64_t>(stats_.accesses, 1));
+  stats_.hit_rate = static_cast<double>(stats_.hits) /
+                    static_cast<double>(std::max<std::uint64_t>(stats_.accesses, 1));
 }
 
 }  // namespace ridgeline::memsim

@@ -62,7 +62,9 @@ bool register_scheduler(SchedulerKind kind) {
   return true;
 }
 
-const std::vector<SchedulerKind>& scheduler_kinds() { return scheduler_registry(); }
+const std::vector<SchedulerKind>& scheduler_kinds() {
+  return scheduler_registry();
+}
 
 std::unique_ptr<Scheduler> make_scheduler(const std::string& name) {
   for (const auto& kind : scheduler_registry()) {
@@ -103,9 +105,15 @@ Controller::Controller(const DeviceModel& device_model, int pc_count)
   scheduler_ = make_scheduler(cfg.scheduler);
 
   switch (cfg.refresh) {
-    case RefreshMode::all_bank: next_refresh = t.REFI; break;
-    case RefreshMode::per_bank: next_refresh = t.REFIpb; break;
-    case RefreshMode::none: next_refresh = kNever; break;
+    case RefreshMode::all_bank:
+      next_refresh = t.REFI;
+      break;
+    case RefreshMode::per_bank:
+      next_refresh = t.REFIpb;
+      break;
+    case RefreshMode::none:
+      next_refresh = kNever;
+      break;
   }
 }
 
@@ -194,8 +202,8 @@ std::int64_t Controller::ready_time(Cmd cmd, int b) const {
 }
 
 std::int64_t Controller::refresh_ready(const RefreshJob& job, Cmd& cmd) const {
-  std::int64_t ready = cfg.dual_issue ? (row_bus_half + 1) / 2
-                                      : std::max(last_cmd + 1, (row_bus_half + 1) / 2);
+  std::int64_t ready =
+      cfg.dual_issue ? (row_bus_half + 1) / 2 : std::max(last_cmd + 1, (row_bus_half + 1) / 2);
   if (job.bank >= 0) {
     const auto& bank = banks[static_cast<std::size_t>(job.bank)];
     if (bank.open_row >= 0) {
@@ -630,10 +638,10 @@ class BankRoundRobin : public Scheduler {
     const int depth = c.cfg.command_queue;
     if (c.draining == 0 && !c.write_q.empty()) {
       const auto writes = static_cast<int>(c.write_q.size());
-      const bool full = static_cast<double>(writes) >=
-                        c.cfg.write_high * static_cast<double>(c.cfg.write_queue);
-      const bool idle = c.cfg.write_drain_idle >= 0 && writes > c.cfg.write_drain_idle &&
-                        c.command_queued == 0;
+      const bool full =
+          static_cast<double>(writes) >= c.cfg.write_high * static_cast<double>(c.cfg.write_queue);
+      const bool idle =
+          c.cfg.write_drain_idle >= 0 && writes > c.cfg.write_drain_idle && c.command_queued == 0;
       if (full || idle || c.read_q.empty()) c.draining = writes;
     }
     auto& queue = c.draining > 0 ? c.write_q : c.read_q;

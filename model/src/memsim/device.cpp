@@ -8,7 +8,9 @@
 namespace ridgeline::memsim {
 namespace {
 
-bool power_of_two(std::int64_t value) { return value > 0 && (value & (value - 1)) == 0; }
+bool power_of_two(std::int64_t value) {
+  return value > 0 && (value & (value - 1)) == 0;
+}
 
 // Whole cycles for a time: rounded up, with a tolerance for decimal specs (19.375 ns / 0.625 ns).
 std::int64_t cycles(double seconds, double tCK) {
@@ -34,22 +36,11 @@ DeviceModel make_device_model(const hw::MemoryDevice& device, const DeviceOverri
   g.columns = device.columns.value;
   const double lane_bits =
       device.interface_width.value / static_cast<double>(g.channels * g.pseudo_channels);
-  g.burst_bytes =
-      static_cast<std::int64_t>(std::llround(lane_bits * static_cast<double>(device.burst_length.value) / 8));
-  for (const auto& [name, value] :
-       {std::pair<const char*, std::int64_t>{"channels", g.channels},
-        {"pseudo_channels_per_channel", g.pseudo_channels},
-        {"stack_ids", g.stack_ids},
-        {"bank_groups", g.bank_groups},
-        {"banks_per_group", g.banks_per_group},
-        {"rows", g.rows},
-        {"columns", g.columns},
-        {"burst bytes", g.burst_bytes},
-        {"--stacks", g.stacks}}) {
-    if (!power_of_two(value)) {
-      throw ModelError("memsim needs powers of two for the address mapping; " + device.id +
-                       " has " + name + " = " + std::to_string(value));
-    }
+  g.burst_bytes = static_cast<std::int64_t>(
+      std::llround(lane_bits * static_cast<double>(device.burst_length.value) / 8));
+  if (!power_of_two(g.burst_bytes)) {
+    throw ModelError("memsim needs a power-of-two burst; " + device.id + " has " +
+                     std::to_string(g.burst_bytes) + " B");
   }
 
   const double rated = device.pin_rate.value;
@@ -100,7 +91,8 @@ DeviceModel make_device_model(const hw::MemoryDevice& device, const DeviceOverri
   } else if (page == "closed") {
     k.page_policy = PagePolicy::closed;
   } else {
-    throw InputError("", "--page-policy", "unknown page policy '" + page + "'; expected open or closed");
+    throw InputError("", "--page-policy",
+                     "unknown page policy '" + page + "'; expected open or closed");
   }
   const std::string refresh = overrides.refresh.empty() ? spec.refresh : overrides.refresh;
   if (refresh == "all-bank") {
@@ -114,7 +106,8 @@ DeviceModel make_device_model(const hw::MemoryDevice& device, const DeviceOverri
                      "unknown refresh mode '" + refresh + "'; expected all-bank, per-bank or none");
   }
   k.dual_issue = spec.dual_issue;
-  k.read_queue = static_cast<int>(overrides.read_queue > 0 ? overrides.read_queue : spec.read_queue.value);
+  k.read_queue =
+      static_cast<int>(overrides.read_queue > 0 ? overrides.read_queue : spec.read_queue.value);
   k.write_queue =
       static_cast<int>(overrides.write_queue > 0 ? overrides.write_queue : spec.write_queue.value);
   k.command_queue = spec.command_queue ? static_cast<int>(spec.command_queue->value) : 0;
@@ -126,8 +119,10 @@ DeviceModel make_device_model(const hw::MemoryDevice& device, const DeviceOverri
   k.issue_width = overrides.issue_width >= 0
                       ? overrides.issue_width
                       : (spec.issue_width ? static_cast<int>(spec.issue_width->value) : 0);
-  t.act_bus_half = spec.act_bus ? static_cast<int>(std::ceil(2 * spec.act_bus->value / t.tCK - 1e-6)) : 2;
-  t.pre_bus_half = spec.pre_bus ? static_cast<int>(std::ceil(2 * spec.pre_bus->value / t.tCK - 1e-6)) : 2;
+  t.act_bus_half =
+      spec.act_bus ? static_cast<int>(std::ceil(2 * spec.act_bus->value / t.tCK - 1e-6)) : 2;
+  t.pre_bus_half =
+      spec.pre_bus ? static_cast<int>(std::ceil(2 * spec.pre_bus->value / t.tCK - 1e-6)) : 2;
   if (!spec.dual_issue) {
     // One command bus: every command takes a whole cycle of it.
     t.act_bus_half = std::max(t.act_bus_half, 2);
@@ -142,8 +137,7 @@ DeviceModel make_device_model(const hw::MemoryDevice& device, const DeviceOverri
     model.mapping = g.stack_ids > 1 ? "RoBaBgSiPcCoCh" : "RoBaBgPcCoCh";
   }
   // peak = stacks × interface width × pin rate / 8
-  model.peak_bandwidth =
-      g.stacks * device.interface_width.value * model.pin_rate / 8.0;
+  model.peak_bandwidth = g.stacks * device.interface_width.value * model.pin_rate / 8.0;
   model.energy_read = device.energy.read.value;
   model.energy_write = device.energy.write.value;
   model.energy_activate = device.energy.activate.value;

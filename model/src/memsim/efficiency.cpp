@@ -25,9 +25,9 @@ std::map<Key, double>& cache() {
 }  // namespace
 
 double pattern_efficiency(const hw::MemoryDevice& device, const PatternQuery& query) {
-  const Key key{device.id,        device.file,          query.pattern,
-                query.request_size, query.stride,       query.page_size,
-                query.footprint,  query.read_fraction, query.requests};
+  const Key key{device.id,          device.file,         query.pattern,
+                query.request_size, query.stride,        query.page_size,
+                query.footprint,    query.read_fraction, query.requests};
   {
     std::lock_guard lock(cache_mutex());
     if (const auto it = cache().find(key); it != cache().end()) return it->second;

@@ -31,9 +31,10 @@ class BitOrderMapping : public AddressMapping {
     width_[kCo] = log2_exact(geometry.columns);
     offset_bits_ = log2_exact(geometry.burst_bytes);
     const auto bad = [&](const std::string& why) {
-      throw InputError("", "--mapping", "mapping '" + order + "': " + why +
-                                            " (expected a bit order MSB to LSB such as "
-                                            "RoBaBgSiPcCoCh, with Ro Ra Si Bg Ba Pc Ch Co)");
+      throw InputError("", "--mapping",
+                       "mapping '" + order + "': " + why +
+                           " (expected a bit order MSB to LSB such as "
+                           "RoBaBgSiPcCoCh, with Ro Ra Si Bg Ba Pc Ch Co)");
     };
     if (order.size() % 2 != 0) bad("fields are two letters each");
     bool seen[kFields] = {};
@@ -51,31 +52,55 @@ class BitOrderMapping : public AddressMapping {
         bad(std::string("field '") + kNames[f] + "' is missing");
       }
     }
-    int position = offset_bits_;
-    for (auto it = fields.rbegin(); it != fields.rend(); ++it) {
-      shift_[*it] = position;
-      position += width_[*it];
-    }
+    // Fields from the LSB up. A field of a power-of-two size takes log2(size) bits; any other size
+    // (HBM3E 24 Gb dies: 24576 rows; 3 stack IDs x 4 bank groups) is a mixed-radix digit, the
+    // same split generalised: value = rest mod size, rest = rest / size.
+    for (auto it = fields.rbegin(); it != fields.rend(); ++it) order_lsb_.push_back(*it);
+    size_[kRo] = geometry.rows;
+    size_[kRa] = 1;
+    size_[kSi] = geometry.stack_ids;
+    size_[kBg] = geometry.bank_groups;
+    size_[kBa] = geometry.banks_per_group;
+    size_[kPc] = geometry.pseudo_channels;
+    size_[kCh] = geometry.total_channels();
+    size_[kCo] = geometry.columns;
+    for (int f = 0; f < kFields; ++f) pow2_[f] = (size_[f] & (size_[f] - 1)) == 0;
   }
 
   Location map(std::uint64_t address) const override {
-    const auto get = [&](Field f) -> std::int64_t {
-      return static_cast<std::int64_t>((address >> shift_[f]) & ((std::uint64_t{1} << width_[f]) - 1));
-    };
+    std::int64_t value[kFields] = {};
+    std::uint64_t rest = address >> offset_bits_;
+    for (const Field f : order_lsb_) {
+      const auto size = static_cast<std::uint64_t>(size_[f]);
+      if (pow2_[f]) {
+        value[f] = static_cast<std::int64_t>(rest & (size - 1));
+        rest >>= width_[f];
+      } else {
+        value[f] = static_cast<std::int64_t>(rest % size);
+        rest /= size;
+      }
+    }
     Location l;
-    l.channel = static_cast<int>(get(kCh));
-    l.pseudo_channel = static_cast<int>(get(kPc));
-    l.stack_id = static_cast<int>(get(kSi));
-    l.bank_group = static_cast<int>(get(kBg));
-    l.bank = static_cast<int>(get(kBa));
-    l.row = get(kRo);
-    l.column = get(kCo);
+    l.channel = static_cast<int>(value[kCh]);
+    l.pseudo_channel = static_cast<int>(value[kPc]);
+    l.stack_id = static_cast<int>(value[kSi]);
+    l.bank_group = static_cast<int>(value[kBg]);
+    l.bank = static_cast<int>(value[kBa]);
+    l.row = value[kRo];
+    l.column = value[kCo];
     if (xor_) {
-      // Bank and bank-group bits XOR the lowest row bits: rows that collide in a bank under the
-      // plain order spread over banks.
+      // Bank and bank-group indices hashed with the lowest row bits (XOR for powers of two, a
+      // modular add otherwise): rows that collide in a bank under the plain order spread out.
       const auto row = static_cast<std::uint64_t>(l.row);
-      l.bank ^= static_cast<int>(row & ((1u << width_[kBa]) - 1));
-      l.bank_group ^= static_cast<int>((row >> width_[kBa]) & ((1u << width_[kBg]) - 1));
+      const auto banks = static_cast<std::uint64_t>(size_[kBa]);
+      const auto groups = static_cast<std::uint64_t>(size_[kBg]);
+      l.bank =
+          static_cast<int>(pow2_[kBa] ? (static_cast<std::uint64_t>(l.bank) ^ (row & (banks - 1)))
+                                      : (static_cast<std::uint64_t>(l.bank) + row) % banks);
+      const std::uint64_t high = row / banks;
+      l.bank_group = static_cast<int>(
+          pow2_[kBg] ? (static_cast<std::uint64_t>(l.bank_group) ^ (high & (groups - 1)))
+                     : (static_cast<std::uint64_t>(l.bank_group) + high) % groups);
     }
     return l;
   }
@@ -86,7 +111,9 @@ class BitOrderMapping : public AddressMapping {
   std::string order_;
   bool xor_;
   int width_[kFields] = {};
-  int shift_[kFields] = {};
+  std::int64_t size_[kFields] = {};
+  bool pow2_[kFields] = {};
+  std::vector<Field> order_lsb_;
   int offset_bits_ = 0;
 };
 
@@ -113,7 +140,9 @@ bool register_mapping_kind(MappingKind kind) {
   return true;
 }
 
-const std::vector<MappingKind>& mapping_kinds() { return registry(); }
+const std::vector<MappingKind>& mapping_kinds() {
+  return registry();
+}
 
 std::unique_ptr<AddressMapping> make_mapping(const Geometry& geometry, const std::string& spec) {
   const bool hashed = spec.size() > 4 && spec.substr(spec.size() - 4) == "+xor";

@@ -127,14 +127,17 @@ PatternFactory factory() {
 }
 
 const bool kRegistered = [] {
-  register_pattern({"sequential", "Consecutive requests through the footprint", factory<Sequential>()});
-  register_pattern({"strided", "Requests --stride apart, wrapping over the footprint", factory<Strided>()});
+  register_pattern(
+      {"sequential", "Consecutive requests through the footprint", factory<Sequential>()});
+  register_pattern(
+      {"strided", "Requests --stride apart, wrapping over the footprint", factory<Strided>()});
   register_pattern({"random", "Uniform random over --footprint (small footprint: row locality)",
                     factory<Random>()});
   register_pattern({"gemm-tile",
                     "GEMM operand tiles: 128 rows of --page-size bytes at row pitch --stride",
                     factory<GemmTile>()});
-  register_pattern({"kv-gather", "Paged KV cache: random pages of --page-size bytes, each read whole",
+  register_pattern({"kv-gather",
+                    "Paged KV cache: random pages of --page-size bytes, each read whole",
                     factory<KvGather>()});
   return true;
 }();
@@ -146,7 +149,9 @@ bool register_pattern(PatternKind kind) {
   return true;
 }
 
-const std::vector<PatternKind>& pattern_kinds() { return registry(); }
+const std::vector<PatternKind>& pattern_kinds() {
+  return registry();
+}
 
 std::unique_ptr<RequestSource> make_pattern(PatternSpec spec, std::uint64_t capacity) {
   (void)kRegistered;

@@ -15,37 +15,45 @@ nlohmann::json result_json(const Result& r) {
                         {"utilisation", c.utilisation}});
   }
   const auto& k = r.commands;
-  nlohmann::json json{
-      {"device", r.device_id},
-      {"mapping", r.mapping},
-      {"scheduler", r.scheduler},
-      {"page_policy", r.page_policy},
-      {"stacks", r.stacks},
-      {"tck_s", r.tCK},
-      {"requests", r.requests},
-      {"reads", r.reads},
-      {"writes", r.writes},
-      {"bytes", r.bytes},
-      {"cycles", r.cycles},
-      {"simulated_time_s", r.simulated_time},
-      {"bandwidth", r.bandwidth},
-      {"peak_bandwidth", r.peak_bandwidth},
-      {"efficiency", r.efficiency},
-      {"read_latency_s",
-       {{"mean", r.read_latency.mean}, {"p50", r.read_latency.p50}, {"p99", r.read_latency.p99},
-        {"max", r.read_latency.max}}},
-      {"row_hit_rate", r.row_hit_rate},
-      {"row_miss_rate", r.row_miss_rate},
-      {"row_conflict_rate", r.row_conflict_rate},
-      {"refresh_time_fraction", r.refresh_time_fraction},
-      {"turnaround_time_fraction", r.turnaround_time_fraction},
-      {"turnarounds", r.turnarounds},
-      {"channel_imbalance", r.channel_imbalance},
-      {"energy_j", r.energy},
-      {"commands",
-       {{"ACT", k.act}, {"PRE", k.pre}, {"PREA", k.prea}, {"RD", k.rd}, {"WR", k.wr},
-        {"RDA", k.rda}, {"WRA", k.wra}, {"REF", k.ref}, {"REFpb", k.refpb}}},
-      {"channels", channels}};
+  nlohmann::json json{{"device", r.device_id},
+                      {"mapping", r.mapping},
+                      {"scheduler", r.scheduler},
+                      {"page_policy", r.page_policy},
+                      {"stacks", r.stacks},
+                      {"tck_s", r.tCK},
+                      {"requests", r.requests},
+                      {"reads", r.reads},
+                      {"writes", r.writes},
+                      {"bytes", r.bytes},
+                      {"cycles", r.cycles},
+                      {"simulated_time_s", r.simulated_time},
+                      {"bandwidth", r.bandwidth},
+                      {"peak_bandwidth", r.peak_bandwidth},
+                      {"efficiency", r.efficiency},
+                      {"read_latency_s",
+                       {{"mean", r.read_latency.mean},
+                        {"p50", r.read_latency.p50},
+                        {"p99", r.read_latency.p99},
+                        {"max", r.read_latency.max}}},
+                      {"row_hit_rate", r.row_hit_rate},
+                      {"row_miss_rate", r.row_miss_rate},
+                      {"row_conflict_rate", r.row_conflict_rate},
+                      {"refresh_time_fraction", r.refresh_time_fraction},
+                      {"turnaround_time_fraction", r.turnaround_time_fraction},
+                      {"turnarounds", r.turnarounds},
+                      {"channel_imbalance", r.channel_imbalance},
+                      {"energy_j", r.energy},
+                      {"commands",
+                       {{"ACT", k.act},
+                        {"PRE", k.pre},
+                        {"PREA", k.prea},
+                        {"RD", k.rd},
+                        {"WR", k.wr},
+                        {"RDA", k.rda},
+                        {"WRA", k.wra},
+                        {"REF", k.ref},
+                        {"REFpb", k.refpb}}},
+                      {"channels", channels}};
   if (r.cache) {
     json["cache"] = {{"accesses", r.cache->accesses},
                      {"hits", r.cache->hits},
@@ -57,8 +65,12 @@ nlohmann::json result_json(const Result& r) {
 }
 
 namespace {
-std::string pct(double fraction) { return format_number(100 * fraction, 3) + " %"; }
-std::string count(std::uint64_t n) { return std::to_string(n); }
+std::string pct(double fraction) {
+  return format_number(100 * fraction, 3) + " %";
+}
+std::string count(std::uint64_t n) {
+  return std::to_string(n);
+}
 }  // namespace
 
 report::Table summary_table(const Result& r) {
@@ -83,16 +95,18 @@ report::Table summary_table(const Result& r) {
                                        format_number(r.row_miss_rate, 3) + " / " +
                                        format_number(r.row_conflict_rate, 3));
   row("time lost to refresh", pct(r.refresh_time_fraction));
-  row("time lost to turnarounds", pct(r.turnaround_time_fraction) + " (" + count(r.turnarounds) + ")");
+  row("time lost to turnarounds",
+      pct(r.turnaround_time_fraction) + " (" + count(r.turnarounds) + ")");
   row("channel imbalance (max/mean)", format_number(r.channel_imbalance, 4));
   const auto& k = r.commands;
   row("commands ACT/PRE/PREA", count(k.act) + " / " + count(k.pre) + " / " + count(k.prea));
-  row("commands RD/WR/RDA/WRA", count(k.rd) + " / " + count(k.wr) + " / " + count(k.rda) + " / " +
-                                    count(k.wra));
+  row("commands RD/WR/RDA/WRA",
+      count(k.rd) + " / " + count(k.wr) + " / " + count(k.rda) + " / " + count(k.wra));
   row("commands REF/REFpb", count(k.ref) + " / " + count(k.refpb));
   row("energy", format_number(r.energy * 1e6, 4) + " uJ");
   if (r.cache) {
-    row("cache hit rate", pct(r.cache->hit_rate) + " (" + count(r.cache->writebacks) + " writebacks)");
+    row("cache hit rate",
+        pct(r.cache->hit_rate) + " (" + count(r.cache->writebacks) + " writebacks)");
   }
   return t;
 }
@@ -100,8 +114,8 @@ report::Table summary_table(const Result& r) {
 report::Table channel_table(const Result& r) {
   report::Table t;
   t.headers = {"channel", "reads", "writes", "bandwidth", "utilisation"};
-  t.align = {report::Align::right, report::Align::right, report::Align::right,
-             report::Align::right, report::Align::right};
+  t.align = {report::Align::right, report::Align::right, report::Align::right, report::Align::right,
+             report::Align::right};
   for (const auto& c : r.channels) {
     t.rows.push_back({std::to_string(c.channel), count(c.reads), count(c.writes),
                       format_quantity(std::max(c.bandwidth, 1.0), Dimension::bandwidth),
@@ -112,19 +126,49 @@ report::Table channel_table(const Result& r) {
 
 report::Table summary_csv(const Result& r) {
   report::Table t;
-  t.headers = {"device",         "stacks",          "mapping",         "page_policy",
-               "requests",       "reads",           "writes",          "simulated_time_s",
-               "bandwidth",      "peak_bandwidth",  "efficiency",      "read_latency_mean_s",
-               "read_latency_p50_s", "read_latency_p99_s", "row_hit_rate", "row_miss_rate",
-               "row_conflict_rate", "refresh_time_fraction", "turnaround_time_fraction",
-               "channel_imbalance", "energy_j"};
+  t.headers = {"device",
+               "stacks",
+               "mapping",
+               "page_policy",
+               "requests",
+               "reads",
+               "writes",
+               "simulated_time_s",
+               "bandwidth",
+               "peak_bandwidth",
+               "efficiency",
+               "read_latency_mean_s",
+               "read_latency_p50_s",
+               "read_latency_p99_s",
+               "row_hit_rate",
+               "row_miss_rate",
+               "row_conflict_rate",
+               "refresh_time_fraction",
+               "turnaround_time_fraction",
+               "channel_imbalance",
+               "energy_j"};
   const auto n = [](double v) { return format_number(v, 6); };
-  t.rows.push_back({r.device_id, std::to_string(r.stacks), r.mapping, r.page_policy,
-                    count(r.requests), count(r.reads), count(r.writes), n(r.simulated_time),
-                    n(r.bandwidth), n(r.peak_bandwidth), n(r.efficiency), n(r.read_latency.mean),
-                    n(r.read_latency.p50), n(r.read_latency.p99), n(r.row_hit_rate),
-                    n(r.row_miss_rate), n(r.row_conflict_rate), n(r.refresh_time_fraction),
-                    n(r.turnaround_time_fraction), n(r.channel_imbalance), n(r.energy)});
+  t.rows.push_back({r.device_id,
+                    std::to_string(r.stacks),
+                    r.mapping,
+                    r.page_policy,
+                    count(r.requests),
+                    count(r.reads),
+                    count(r.writes),
+                    n(r.simulated_time),
+                    n(r.bandwidth),
+                    n(r.peak_bandwidth),
+                    n(r.efficiency),
+                    n(r.read_latency.mean),
+                    n(r.read_latency.p50),
+                    n(r.read_latency.p99),
+                    n(r.row_hit_rate),
+                    n(r.row_miss_rate),
+                    n(r.row_conflict_rate),
+                    n(r.refresh_time_fraction),
+                    n(r.turnaround_time_fraction),
+                    n(r.channel_imbalance),
+                    n(r.energy)});
   return t;
 }
 

@@ -33,7 +33,9 @@ struct Burst {
 class FrontEnd {
  public:
   FrontEnd(const DeviceModel& model, const Options& options, RequestSource& source)
-      : model_(model), options_(options), source_(source),
+      : model_(model),
+        options_(options),
+        source_(source),
         mapping_(make_mapping(model.geometry, model.mapping)) {
     if (options.cache) cache_.emplace(*options.cache);
     capacity_ = static_cast<std::uint64_t>(model.geometry.capacity());
@@ -146,8 +148,9 @@ Result simulate(const DeviceModel& model, const Options& options, RequestSource&
       ++issued;
       ++accepted;
       if (options.progress && (accepted & 0xFFFF) == 0) {
-        const double done = hint > 0 ? static_cast<double>(front.requests()) / static_cast<double>(hint)
-                                     : source.progress();
+        const double done = hint > 0
+                                ? static_cast<double>(front.requests()) / static_cast<double>(hint)
+                                : source.progress();
         options.progress(std::min(done, 1.0));
       }
       have = front.next(pending);
@@ -208,7 +211,8 @@ Result simulate(const DeviceModel& model, const Options& options, RequestSource&
     ch.reads += s.reads;
     ch.writes += s.writes;
     ch.bytes += s.bursts * static_cast<std::uint64_t>(g.burst_bytes);
-    ch.utilisation += static_cast<double>(s.bursts * static_cast<std::uint64_t>(model.timing.burst));
+    ch.utilisation +=
+        static_cast<double>(s.bursts * static_cast<std::uint64_t>(model.timing.burst));
   }
   r.cycles = static_cast<std::uint64_t>(std::max<std::int64_t>(end, 1));
   r.simulated_time = static_cast<double>(r.cycles) * model.timing.tCK;
@@ -220,7 +224,8 @@ Result simulate(const DeviceModel& model, const Options& options, RequestSource&
   r.read_latency.p50 = latency.percentile(0.5) * model.timing.tCK;
   r.read_latency.p99 = latency.percentile(0.99) * model.timing.tCK;
   r.read_latency.max = static_cast<double>(latency.max()) * model.timing.tCK;
-  const double accesses = static_cast<double>(std::max<std::uint64_t>(hits + misses + conflicts, 1));
+  const double accesses =
+      static_cast<double>(std::max<std::uint64_t>(hits + misses + conflicts, 1));
   r.row_hit_rate = static_cast<double>(hits) / accesses;
   r.row_miss_rate = static_cast<double>(misses) / accesses;
   r.row_conflict_rate = static_cast<double>(conflicts) / accesses;
@@ -234,12 +239,16 @@ Result simulate(const DeviceModel& model, const Options& options, RequestSource&
     max_bytes = std::max(max_bytes, static_cast<double>(ch.bytes));
     sum_bytes += static_cast<double>(ch.bytes);
   }
-  r.channel_imbalance = sum_bytes > 0 ? max_bytes / (sum_bytes / static_cast<double>(channels.size())) : 1;
+  r.channel_imbalance =
+      sum_bytes > 0 ? max_bytes / (sum_bytes / static_cast<double>(channels.size())) : 1;
   r.channels = std::move(channels);
   // Energy: bits read and written at their per-bit energies, plus the bits of every row opened.
-  r.energy = static_cast<double>(r.reads * static_cast<std::uint64_t>(g.burst_bytes) * 8) * model.energy_read +
-             static_cast<double>(r.writes * static_cast<std::uint64_t>(g.burst_bytes) * 8) * model.energy_write +
-             static_cast<double>(r.commands.act) * static_cast<double>(model.row_bits) * model.energy_activate;
+  r.energy = static_cast<double>(r.reads * static_cast<std::uint64_t>(g.burst_bytes) * 8) *
+                 model.energy_read +
+             static_cast<double>(r.writes * static_cast<std::uint64_t>(g.burst_bytes) * 8) *
+                 model.energy_write +
+             static_cast<double>(r.commands.act) * static_cast<double>(model.row_bits) *
+                 model.energy_activate;
   if (front.cache()) r.cache = front.cache()->stats();
   return r;
 }

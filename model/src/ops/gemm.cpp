@@ -19,9 +19,12 @@ constexpr std::size_t kMaxLevels = 8;
 using LevelArray = std::array<double, kMaxLevels>;
 
 // Output tile shapes of CUTLASS's and cuBLAS's common tensor-core kernels (CUTLASS profiler
-// defaults; cuBLAS and hipBLASLt heuristics pick among the same family). 64 rows is the smallest:
-// the height of Hopper's warpgroup MMA (wgmma m64) and of the smallest CUTLASS tensor-core tiles.
-constexpr std::array<std::array<std::int64_t, 2>, 11> kTileShapes{{
+// defaults; cuBLAS and hipBLASLt heuristics pick among the same family). 64 rows is the height of
+// Hopper's warpgroup MMA (wgmma m64); skinny problems (decode GEMVs, m ≤ 32) run kernels built on
+// the m16n8k16 MMA that every tensor-core generation since Ampere has (CUTLASS's 16- and 32-row
+// tiles; TensorRT-LLM's and torch.compile's small-batch GEMV kernels), so 16 and 32 rows are there
+// too.
+constexpr std::array<std::array<std::int64_t, 2>, 14> kTileShapes{{
     {256, 256},
     {256, 128},
     {128, 256},
@@ -33,6 +36,9 @@ constexpr std::array<std::array<std::int64_t, 2>, 11> kTileShapes{{
     {128, 64},
     {64, 128},
     {64, 64},
+    {32, 128},
+    {16, 128},
+    {16, 256},
 }};
 // K-slice depths in bytes of an A row, deepest first (128 B is one TMA/LDS swizzle row: 64 bf16,
 // 128 fp8, 256 fp4 elements); the deepest slice whose double buffer fits the SRAM is used.

@@ -33,6 +33,7 @@ json analysis_json(const workload::Analysis& analysis) {
               {"weights", std::string(dtype_name(analysis.spec.weights))},
               {"activations", std::string(dtype_name(analysis.spec.activations))},
               {"kv", std::string(dtype_name(analysis.spec.kv))},
+              {"runtime", std::string(workload::runtime_name(analysis.spec.runtime))},
               {"step_time_s", analysis.step_time},
               {"tokens_per_step", analysis.tokens_per_step},
               {"tokens_per_s", analysis.tokens_per_s},

@@ -1,6 +1,6 @@
+#include "algorithms/builtin.hpp"
 #include "ridgeline/base/error.hpp"
 #include "ridgeline/topology/algorithm.hpp"
-#include "algorithms/builtin.hpp"
 
 namespace ridgeline::topology {
 

@@ -35,7 +35,8 @@ Priced price(const CostShape& shape, const Protocol& protocol, CollectiveOp op, 
   double steps_latency = 0;
   double steps = 0;
   for (const auto& step : shape.steps) {
-    steps_latency += step.steps * (protocol.step_latency.at(step.tier).value + step.hardware_latency);
+    steps_latency +=
+        step.steps * (protocol.step_latency.at(step.tier).value + step.hardware_latency);
     steps += step.steps;
   }
   double b = bytes * shape.seconds_per_byte / protocol.bandwidth_fraction.value;
@@ -75,8 +76,8 @@ std::string key_of(CollectiveOp op, const std::vector<std::size_t>& nodes,
 
 void check_bytes(double bytes) {
   if (!std::isfinite(bytes) || bytes <= 0) {
-    throw InputError("", "", "message size must be a positive number of bytes, got " +
-                                 format_number(bytes));
+    throw InputError(
+        "", "", "message size must be a positive number of bytes, got " + format_number(bytes));
   }
 }
 
@@ -101,9 +102,9 @@ std::string_view op_name(CollectiveOp op) {
 }
 
 std::optional<CollectiveOp> parse_op(std::string_view text) {
-  for (const auto op : {CollectiveOp::all_reduce, CollectiveOp::all_gather,
-                        CollectiveOp::reduce_scatter, CollectiveOp::all_to_all,
-                        CollectiveOp::broadcast, CollectiveOp::send_recv}) {
+  for (const auto op :
+       {CollectiveOp::all_reduce, CollectiveOp::all_gather, CollectiveOp::reduce_scatter,
+        CollectiveOp::all_to_all, CollectiveOp::broadcast, CollectiveOp::send_recv}) {
     if (op_name(op) == text) return op;
   }
   return std::nullopt;
@@ -130,7 +131,9 @@ double bus_bandwidth_factor(CollectiveOp op, std::size_t ranks) {
   return 1.0;
 }
 
-Group whole_system(const System& system) { return contiguous_ranks(system, 0, system.size()); }
+Group whole_system(const System& system) {
+  return contiguous_ranks(system, 0, system.size());
+}
 
 Group contiguous_ranks(const System& system, std::size_t first, std::size_t count) {
   if (count == 0) {
@@ -161,12 +164,14 @@ Group parallel_group(const System& system, const ParallelLayout& layout, Paralle
                          std::to_string(system.size()));
   }
   if (dp % ep != 0) {
-    throw InputError("", "", "expert parallelism " + std::to_string(ep) +
-                                 " must divide data parallelism " + std::to_string(dp));
+    throw InputError("", "",
+                     "expert parallelism " + std::to_string(ep) + " must divide data parallelism " +
+                         std::to_string(dp));
   }
   if (member >= world) {
-    throw InputError("", "", "rank " + std::to_string(member) + " is outside the " +
-                                 std::to_string(world) + " ranks of the layout");
+    throw InputError("", "",
+                     "rank " + std::to_string(member) + " is outside the " + std::to_string(world) +
+                         " ranks of the layout");
   }
   const std::size_t t = member % tp;
   const std::size_t d = (member / tp) % dp;
@@ -260,9 +265,9 @@ std::vector<std::size_t> group_nodes(const System& system, const Group& group) {
   std::vector<std::size_t> nodes;
   for (const auto rank : group.ranks) {
     if (rank >= system.size()) {
-      throw InputError("", "", "rank " + std::to_string(rank) + " is not in system '" +
-                                   system.id + "', which has " + std::to_string(system.size()) +
-                                   " accelerators");
+      throw InputError("", "",
+                       "rank " + std::to_string(rank) + " is not in system '" + system.id +
+                           "', which has " + std::to_string(system.size()) + " accelerators");
     }
     if (!seen.insert(rank).second) {
       throw InputError("", "", "rank " + std::to_string(rank) + " appears twice in the group");
@@ -324,8 +329,8 @@ CollectiveCost CollectiveModel::cost(CollectiveOp op, double bytes, const Group&
     if (cost.time_s < best.time_s) best = std::move(cost);
   }
   if (!std::isfinite(best.time_s)) {
-    throw ModelError("no algorithm of " + system_->library.name + " on " + system_->id +
-                     " runs " + std::string(op_name(op)) + " on this group" + reasons);
+    throw ModelError("no algorithm of " + system_->library.name + " on " + system_->id + " runs " +
+                     std::string(op_name(op)) + " on this group" + reasons);
   }
   return best;
 }

@@ -22,7 +22,9 @@ std::string fixed(double value, int decimals) {
   return out.str();
 }
 
-std::string gbps(double bytes_per_second) { return fixed(bytes_per_second / 1e9, 2); }
+std::string gbps(double bytes_per_second) {
+  return fixed(bytes_per_second / 1e9, 2);
+}
 
 nlohmann::json library_json(const CollectiveLibrary& library) {
   nlohmann::json algorithms{{"default", library.algorithms}};
@@ -122,8 +124,8 @@ nlohmann::json cost_json(const CollectiveCost& cost) {
 
 report::Table sweep_table(const std::vector<SweepPoint>& points) {
   report::Table table;
-  table.headers = {"size (B)", "time (us)", "algbw (GB/s)", "busbw (GB/s)", "algorithm",
-                   "protocol", "bound"};
+  table.headers = {"size (B)",  "time (us)", "algbw (GB/s)", "busbw (GB/s)",
+                   "algorithm", "protocol",  "bound"};
   table.align = {report::Align::right, report::Align::right, report::Align::right,
                  report::Align::right, report::Align::left,  report::Align::left,
                  report::Align::left};
@@ -137,9 +139,8 @@ report::Table sweep_table(const std::vector<SweepPoint>& points) {
 
 report::Table sweep_csv(const std::vector<SweepPoint>& points) {
   report::Table table;
-  table.headers = {"op",       "ranks",     "bytes",       "time_s", "algbw",
-                   "busbw",    "algorithm", "protocol",    "bound",  "latency_s",
-                   "bandwidth_s"};
+  table.headers = {"op",        "ranks",    "bytes", "time_s",    "algbw",      "busbw",
+                   "algorithm", "protocol", "bound", "latency_s", "bandwidth_s"};
   for (const auto& point : points) {
     const auto& c = point.chosen;
     table.rows.push_back({std::string(op_name(c.op)), std::to_string(c.ranks),
@@ -271,7 +272,8 @@ nlohmann::json system_json(const System& system, const Topology& topology) {
 std::string system_text(const System& system, const Topology& topology) {
   std::ostringstream out;
   std::map<std::string, std::size_t> accelerators;
-  for (std::size_t rank = 0; rank < system.size(); ++rank) ++accelerators[system.rank_node(rank).accelerator];
+  for (std::size_t rank = 0; rank < system.size(); ++rank)
+    ++accelerators[system.rank_node(rank).accelerator];
   out << system.name << " (" << system.id << ")\n";
   if (!system.notes.empty()) out << system.notes << "\n";
   out << "\naccelerators:";
@@ -291,7 +293,8 @@ std::string system_text(const System& system, const Topology& topology) {
   for (const auto& [kind, count] : kinds) out << " " << count << " " << kind;
   out << "\n\n";
   report::Table table;
-  table.headers = {"links", "kind", "tier", "per direction", "achievable", "latency", "fraction source"};
+  table.headers = {"links",      "kind",    "tier",           "per direction",
+                   "achievable", "latency", "fraction source"};
   std::map<std::string, std::pair<std::size_t, const SystemLink*>> entries;
   for (const auto& link : system.links) {
     auto& entry = entries[link.pointer];

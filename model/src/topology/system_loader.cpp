@@ -53,9 +53,9 @@ class SystemParser {
       throw InputError(reader_.file(), "/",
                        "expected a JSON object at the root, found " + json_type_name(document_));
     }
-    reader_.reject_unknown_keys(document_, "",
-                                {"schema", "id", "name", "sources", "notes", "nodes", "links",
-                                 "collective_library"});
+    reader_.reject_unknown_keys(
+        document_, "",
+        {"schema", "id", "name", "sources", "notes", "nodes", "links", "collective_library"});
     read_header();
     read_library();  // before the nodes: switches name a protocol of the library
     read_nodes();
@@ -71,15 +71,15 @@ class SystemParser {
   void read_header() {
     const std::string schema = reader_.string(document_, "", "schema");
     if (!schema.empty() && schema != kSystemSchema) {
-      reader_.problem("/schema", "expected \"" + std::string(kSystemSchema) + "\", found \"" +
-                                     schema + "\"");
+      reader_.problem("/schema",
+                      "expected \"" + std::string(kSystemSchema) + "\", found \"" + schema + "\"");
     }
     system_.id = reader_.string(document_, "", "id");
     const auto valid = [](const std::string& id) {
       const auto ok = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
       return !id.empty() && ok(id.front()) && std::all_of(id.begin(), id.end(), [&](char c) {
-               return ok(c) || c == '.' || c == '-';
-             });
+        return ok(c) || c == '.' || c == '-';
+      });
     };
     if (!system_.id.empty() && !valid(system_.id)) {
       reader_.problem("/id", "id '" + system_.id +
@@ -134,14 +134,15 @@ class SystemParser {
     }
     const auto* protocols = reader_.require(*library, where, "protocols");
     if (protocols == nullptr || !reader_.expect_array(*protocols, at(where, "protocols"))) return;
-    if (protocols->empty()) reader_.problem(at(where, "protocols"), "expected at least one protocol");
+    if (protocols->empty())
+      reader_.problem(at(where, "protocols"), "expected at least one protocol");
     for (std::size_t i = 0; i < protocols->size(); ++i) {
       const std::string item = at(at(where, "protocols"), i);
       const json& entry = (*protocols)[i];
       if (!reader_.expect_object(entry, item)) continue;
-      reader_.reject_unknown_keys(entry, item,
-                                  {"name", "launch_latency", "step_latency", "bandwidth_fraction",
-                                   "max_bus_bandwidth"});
+      reader_.reject_unknown_keys(
+          entry, item,
+          {"name", "launch_latency", "step_latency", "bandwidth_fraction", "max_bus_bandwidth"});
       Protocol protocol;
       protocol.name = reader_.string(entry, item, "name");
       if (!protocol.name.empty() && system_.protocol(protocol.name) != nullptr) {
@@ -204,10 +205,10 @@ class SystemParser {
       const std::string where = at("/nodes", i);
       const json& entry = (*nodes)[i];
       if (!reader_.expect_object(entry, where)) continue;
-      const std::string kind = entry.is_object() && entry.contains("kind") &&
-                                       entry["kind"].is_string()
-                                   ? entry["kind"].get<std::string>()
-                                   : std::string();
+      const std::string kind =
+          entry.is_object() && entry.contains("kind") && entry["kind"].is_string()
+              ? entry["kind"].get<std::string>()
+              : std::string();
       if (kind == "accelerator") {
         reader_.reject_unknown_keys(entry, where, {"id", "kind", "name", "count", "accelerator"});
       } else if (kind == "switch") {
@@ -267,7 +268,8 @@ class SystemParser {
           used.emplace(copy.id, where);
         }
         expanded.members.push_back(system_.nodes.size());
-        if (copy.kind == NodeKind::accelerator) system_.accelerators.push_back(system_.nodes.size());
+        if (copy.kind == NodeKind::accelerator)
+          system_.accelerators.push_back(system_.nodes.size());
         system_.nodes.push_back(std::move(copy));
       }
       entries_.push_back(std::move(expanded));
@@ -335,10 +337,10 @@ class SystemParser {
       const std::string where = at("/links", i);
       const json& entry = (*links)[i];
       if (!reader_.expect_object(entry, where)) continue;
-      reader_.reject_unknown_keys(entry, where,
-                                  {"from", "to", "pattern", "dims", "kind", "tier", "count",
-                                   "bandwidth_per_direction", "latency", "achievable_fraction",
-                                   "note"});
+      reader_.reject_unknown_keys(
+          entry, where,
+          {"from", "to", "pattern", "dims", "kind", "tier", "count", "bandwidth_per_direction",
+           "latency", "achievable_fraction", "note"});
       (void)reader_.optional_string(entry, where, "note");
       SystemLink link;
       link.pointer = where;
@@ -373,9 +375,9 @@ class SystemParser {
         }
         const auto key = std::minmax(a, b);
         if (const auto it = connected.find(key); it != connected.end()) {
-          reader_.problem(where, "nodes '" + system_.nodes[a].id + "' and '" +
-                                     system_.nodes[b].id + "' are already linked by " +
-                                     it->second + "; give one entry with a larger count");
+          reader_.problem(where, "nodes '" + system_.nodes[a].id + "' and '" + system_.nodes[b].id +
+                                     "' are already linked by " + it->second +
+                                     "; give one entry with a larger count");
           continue;
         }
         connected.emplace(key, where);
@@ -389,7 +391,8 @@ class SystemParser {
 
   void check_tier_latency(Tier tier, const std::string& where) {
     for (const auto& protocol : system_.library.protocols) {
-      if (protocol.step_latency.count(tier) == 0 && checked_tiers_.insert({protocol.name, tier}).second) {
+      if (protocol.step_latency.count(tier) == 0 &&
+          checked_tiers_.insert({protocol.name, tier}).second) {
         reader_.problem(where, "protocol '" + protocol.name +
                                    "' of /collective_library has no step_latency for tier '" +
                                    std::string(tier_name(tier)) + "', which this link uses");
@@ -428,19 +431,24 @@ class SystemParser {
     const std::string sizes = "'" + from_name + "' has " + std::to_string(n) + " nodes, '" +
                               to_name + "' has " + std::to_string(m);
     if (*pattern == "pairs") {
-      if (need(n == m && !same, "pattern \"pairs\" links from[i] to to[i] of two different "
-                                "entries of equal size; " + sizes)) {
+      if (need(n == m && !same,
+               "pattern \"pairs\" links from[i] to to[i] of two different "
+               "entries of equal size; " +
+                   sizes)) {
         for (std::size_t i = 0; i < n; ++i) pairs.emplace_back(from[i], to[i]);
       }
     } else if (*pattern == "blocks") {
       if (need(!same && m > 0 && n % m == 0,
                "pattern \"blocks\" links consecutive blocks of n/m 'from' nodes to each 'to' "
-               "node, so the 'to' size must divide the 'from' size; " + sizes)) {
+               "node, so the 'to' size must divide the 'from' size; " +
+                   sizes)) {
         for (std::size_t i = 0; i < n; ++i) pairs.emplace_back(from[i], to[i / (n / m)]);
       }
     } else if (*pattern == "stripes") {
-      if (need(!same && m <= n, "pattern \"stripes\" links from[i] to to[i mod m] (rails); it "
-                                "needs at least as many 'from' as 'to' nodes; " + sizes)) {
+      if (need(!same && m <= n,
+               "pattern \"stripes\" links from[i] to to[i mod m] (rails); it "
+               "needs at least as many 'from' as 'to' nodes; " +
+                   sizes)) {
         for (std::size_t i = 0; i < n; ++i) pairs.emplace_back(from[i], to[i % m]);
       }
     } else if (*pattern == "all-to-all") {
@@ -448,8 +456,9 @@ class SystemParser {
         for (std::size_t j = same ? i + 1 : 0; j < m; ++j) pairs.emplace_back(from[i], to[j]);
       }
     } else if (*pattern == "ring") {
-      if (need(same && n >= 3, "pattern \"ring\" links one entry's nodes i and i+1 (mod n); "
-                               "'from' and 'to' must be the same entry of at least 3 nodes")) {
+      if (need(same && n >= 3,
+               "pattern \"ring\" links one entry's nodes i and i+1 (mod n); "
+               "'from' and 'to' must be the same entry of at least 3 nodes")) {
         for (std::size_t i = 0; i < n; ++i) pairs.emplace_back(from[i], from[(i + 1) % n]);
       }
     } else if (*pattern == "torus") {
@@ -520,15 +529,14 @@ class SystemParser {
           first_pointer.emplace(link.kind, link.pointer);
           if (link.bandwidth_per_direction.value >
               own.bandwidth_per_direction.value * (1 + kLinkBandwidthTolerance)) {
-            reader_.problem(at(link.pointer, "bandwidth_per_direction"),
-                            "a " + link.kind + " link of " +
-                                format_quantity(link.bandwidth_per_direction.value,
-                                                Dimension::bandwidth) +
-                                " exceeds the " +
-                                format_quantity(own.bandwidth_per_direction.value,
-                                                Dimension::bandwidth) +
-                                " per link of accelerator '" + node.accelerator + "' (" +
-                                spec->second.file + " /interconnect/" + std::to_string(k) + ")");
+            reader_.problem(
+                at(link.pointer, "bandwidth_per_direction"),
+                "a " + link.kind + " link of " +
+                    format_quantity(link.bandwidth_per_direction.value, Dimension::bandwidth) +
+                    " exceeds the " +
+                    format_quantity(own.bandwidth_per_direction.value, Dimension::bandwidth) +
+                    " per link of accelerator '" + node.accelerator + "' (" + spec->second.file +
+                    " /interconnect/" + std::to_string(k) + ")");
           }
         }
       }
@@ -537,8 +545,8 @@ class SystemParser {
         if (it != used.end() && it->second > own.count.value) {
           reader_.problem(at(first_pointer[own.kind], "count"),
                           "node '" + node.id + "' uses " + std::to_string(it->second) + " " +
-                              own.kind + " links, but accelerator '" + node.accelerator +
-                              "' has " + std::to_string(own.count.value));
+                              own.kind + " links, but accelerator '" + node.accelerator + "' has " +
+                              std::to_string(own.count.value));
         }
       }
     }
@@ -559,8 +567,7 @@ class SystemParser {
       if (find(node) != root) cut_off.push_back(system_.nodes[node].id);
     }
     if (!cut_off.empty()) {
-      reader_.problem("/links", "disconnected accelerators: " + join(cut_off) +
-                                    " cannot reach '" +
+      reader_.problem("/links", "disconnected accelerators: " + join(cut_off) + " cannot reach '" +
                                     system_.nodes[system_.accelerators.front()].id +
                                     "' over any link; add the links that join them");
     }

@@ -37,7 +37,7 @@ int tier_rank(Tier tier) {
 
 double transit_latency(const Node& node) {
   return node.kind == NodeKind::switch_chip || node.kind == NodeKind::nic ? node.latency.value
-                                                                           : 0.0;
+                                                                          : 0.0;
 }
 
 struct ScaleUpOnly {
@@ -63,8 +63,9 @@ Topology::Topology(const System& system) : system_(system), graph_(system.nodes.
   std::vector<double> weights(system.links.size());
   for (std::size_t i = 0; i < system.links.size(); ++i) {
     const auto& link = system.links[i];
-    weights[i] = link.latency.value + kRoutingReferenceBytes / link.achievable_bandwidth() +
-                 0.5 * (transit_latency(system.nodes[link.a]) + transit_latency(system.nodes[link.b]));
+    weights[i] =
+        link.latency.value + kRoutingReferenceBytes / link.achievable_bandwidth() +
+        0.5 * (transit_latency(system.nodes[link.a]) + transit_latency(system.nodes[link.b]));
   }
   const auto weight_map =
       boost::make_iterator_property_map(weights.begin(), boost::get(boost::edge_index, graph_));
@@ -73,10 +74,9 @@ Topology::Topology(const System& system) : system_(system), graph_(system.nodes.
   std::vector<Graph::vertex_descriptor> parent(n);
   std::vector<double> distance(n);
   for (std::size_t source = 0; source < n; ++source) {
-    boost::dijkstra_shortest_paths(graph_, source,
-                                   boost::predecessor_map(parent.data())
-                                       .distance_map(distance.data())
-                                       .weight_map(weight_map));
+    boost::dijkstra_shortest_paths(
+        graph_, source,
+        boost::predecessor_map(parent.data()).distance_map(distance.data()).weight_map(weight_map));
     for (std::size_t v = 0; v < n; ++v) {
       if (v == source || parent[v] == v) continue;
       // The cheapest link between parent[v] and v (parallel entries are rejected by the loader).
@@ -117,8 +117,8 @@ Route Topology::route(std::size_t from, std::size_t to) const {
   while (node != from) {
     const std::size_t link_index = predecessor_.at(from).at(node);
     if (link_index == kNone) {
-      throw ModelError("no route from " + system_.nodes[from].id + " to " +
-                       system_.nodes[to].id + " in system " + system_.id);
+      throw ModelError("no route from " + system_.nodes[from].id + " to " + system_.nodes[to].id +
+                       " in system " + system_.id);
     }
     const auto& link = system_.links[link_index];
     const std::size_t previous = link.a == node ? link.b : link.a;
@@ -160,10 +160,10 @@ double Topology::max_flow(const std::vector<std::size_t>& side_a,
   using Traits = boost::adjacency_list_traits<boost::vecS, boost::vecS, boost::directedS>;
   using FlowGraph = boost::adjacency_list<
       boost::vecS, boost::vecS, boost::directedS, boost::no_property,
-      boost::property<boost::edge_capacity_t, double,
-                      boost::property<boost::edge_residual_capacity_t, double,
-                                      boost::property<boost::edge_reverse_t,
-                                                      Traits::edge_descriptor>>>>;
+      boost::property<
+          boost::edge_capacity_t, double,
+          boost::property<boost::edge_residual_capacity_t, double,
+                          boost::property<boost::edge_reverse_t, Traits::edge_descriptor>>>>;
   const std::size_t n = system_.nodes.size();
   FlowGraph flow_graph(n + 2);
   auto capacity = boost::get(boost::edge_capacity, flow_graph);
@@ -190,8 +190,7 @@ double Topology::max_flow(const std::vector<std::size_t>& side_a,
   return boost::push_relabel_max_flow(flow_graph, source, sink);
 }
 
-Bisection Topology::bisection(const std::vector<std::size_t>& accelerators,
-                              bool achievable) const {
+Bisection Topology::bisection(const std::vector<std::size_t>& accelerators, bool achievable) const {
   Bisection best;
   best.bandwidth = std::numeric_limits<double>::infinity();
   const std::size_t n = accelerators.size();

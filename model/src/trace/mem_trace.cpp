@@ -59,7 +59,7 @@ class RamulatorReader : public MemTraceReader {
     if (t[0] == "LD") {
       request.write = false;  // a load reads memory
     } else if (t[0] == "ST") {
-      request.write = true;   // a store writes it
+      request.write = true;  // a store writes it
     } else {
       fail("unknown operation " + shown(t[0]) + "; expected LD or ST");
     }
@@ -113,7 +113,8 @@ class BinaryReader : public MemTraceReader {
     std::array<unsigned char, 16> header{};
     in_.read(reinterpret_cast<char*>(header.data()), 16);
     if (in_.gcount() != 16 || std::memcmp(header.data(), kBinaryMagic, 8) != 0) {
-      throw InputError(file_, "header", "not a Ridgeline binary trace (expected the RLMTRACE header)");
+      throw InputError(file_, "header",
+                       "not a Ridgeline binary trace (expected the RLMTRACE header)");
     }
     const std::uint32_t version = le32(header.data() + 8), record = le32(header.data() + 12);
     if (version != kBinaryVersion || record != 16) {
@@ -157,10 +158,10 @@ TraceFactory opener() {
 const bool kRegistered = [] {
   register_trace_format({"ramulator", "Ramulator 2 load/store trace: 'LD 0x...' / 'ST 0x...'",
                          opener<RamulatorReader>()});
-  register_trace_format({"dramsim3", "DRAMSim3 trace: '0x... READ|WRITE CYCLE'",
-                         opener<DramSim3Reader>()});
-  register_trace_format({"bin", "Ridgeline binary trace (16-byte records; docs/memsim.md)",
-                         opener<BinaryReader>()});
+  register_trace_format(
+      {"dramsim3", "DRAMSim3 trace: '0x... READ|WRITE CYCLE'", opener<DramSim3Reader>()});
+  register_trace_format(
+      {"bin", "Ridgeline binary trace (16-byte records; docs/memsim.md)", opener<BinaryReader>()});
   return true;
 }();
 
@@ -248,7 +249,8 @@ BinaryTraceWriter::BinaryTraceWriter(const std::string& path) : path_(path) {
 void BinaryTraceWriter::write(const Request& request) {
   std::array<unsigned char, 16> record{};
   const auto put = [&](std::size_t at, std::uint32_t v) {
-    for (int i = 0; i < 4; ++i) record[at + static_cast<std::size_t>(i)] = static_cast<unsigned char>(v >> (8 * i));
+    for (int i = 0; i < 4; ++i)
+      record[at + static_cast<std::size_t>(i)] = static_cast<unsigned char>(v >> (8 * i));
   };
   put(0, static_cast<std::uint32_t>(request.address));
   put(4, static_cast<std::uint32_t>(request.address >> 32));

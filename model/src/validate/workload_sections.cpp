@@ -99,6 +99,13 @@ std::optional<Case> read_case(const json& record, std::size_t index, const Secti
     s.activations = DType::fp8;
   }
   s.kv = s.activations == DType::fp8 ? DType::fp8 : DType::bf16;
+  // The framework decides how many kernels a layer launches: the H100 records ran a lean model in
+  // plain PyTorch (their method says so); gpt-fast compiles, TensorRT-LLM fuses.
+  const std::string about = conditions + record::text(record, "about");
+  if (about.find("plain PyTorch") != std::string::npos || about.find("lean PyTorch") != std::string::npos) {
+    s.runtime = workload::Runtime::eager;
+    c.note += (c.note.empty() ? "" : "; ") + std::string("eager PyTorch runtime (per the method)");
+  }
   s.batch = record.contains("batch") ? record::count(record, context, index, "batch") : 1;
   if (phase == workload::Phase::decode) {
     if (record.contains("context")) {
@@ -211,6 +218,12 @@ std::vector<SectionDef> workload_sections() {
       {"h100/prefill", "Prefill, H100 SXM (measured here, CUDA graphs)", "measurements-h100.json", "prefill", "",
        run_prefill},
   };
+}
+
+std::vector<SectionDef> all_sections() {
+  auto sections = builtin_sections();
+  for (auto& section : workload_sections()) sections.push_back(std::move(section));
+  return sections;
 }
 
 }  // namespace ridgeline::validate

@@ -22,6 +22,8 @@ std::string_view phase_name(Phase phase) {
   return "?";
 }
 
+std::string_view runtime_name(Runtime runtime) { return runtime == Runtime::eager ? "eager" : "fused"; }
+
 std::string_view group_name(OpGroup group) {
   switch (group) {
     case OpGroup::embedding: return "embedding";
@@ -149,8 +151,52 @@ OpNode streaming_node(std::string name, std::string kind, OpGroup group, double 
   return node;
 }
 
+// A small operator run as several plain-PyTorch kernels: each pass reads and writes its tensors.
+struct Pass {
+  double read_bytes;
+  double write_bytes;
+  double vector_ops;
+};
+
+OpNode eager_node(std::string name, std::string kind, OpGroup group, double count, double rows,
+                  std::vector<Pass> passes, double flops) {
+  return streaming_node(std::move(name), std::move(kind), group, count,
+                        [passes = std::move(passes), rows, flops, kind](const hw::Accelerator& a,
+                                                                        const Conditions& conditions) {
+                          std::vector<ops::OpCost> parts;
+                          for (const auto& pass : passes) {
+                            ops::StreamingKernel kernel;
+                            kernel.kind = kind;
+                            kernel.read_bytes = pass.read_bytes;
+                            kernel.write_bytes = pass.write_bytes;
+                            kernel.vector_ops = pass.vector_ops;
+                            kernel.flops = pass.vector_ops;
+                            kernel.rows = rows;
+                            parts.push_back(ops::streaming_cost(a, kernel, conditions));
+                          }
+                          auto cost = ops::sequence_cost(kind, parts);
+                          cost.flops = flops;
+                          if (conditions.derivation) {
+                            cost.derivation.insert(cost.derivation.begin(),
+                                                   "eager PyTorch: " + std::to_string(passes.size()) +
+                                                       " kernels, each a pass over its tensors");
+                          }
+                          return cost;
+                        });
+}
+
 OpNode norm_node(const Context& c, std::string name, double count) {
   const ops::RowShape shape{c.tokens, c.model.hidden, c.spec.activations};
+  if (c.spec.runtime == Runtime::eager && c.model.norm == NormKind::rms_norm) {
+    // HF-style RMSNorm in fp32: reduce (read x), normalise (read x, write fp32), weight × and
+    // downcast (read fp32, write x). n = tokens × hidden.
+    const double n = static_cast<double>(c.tokens * c.model.hidden);
+    const double b = dtype_bytes(c.spec.activations);
+    const double rows = static_cast<double>(c.tokens);
+    return eager_node(std::move(name), "rmsnorm", OpGroup::norm, count, rows,
+                      {{b * n, 4 * rows, 2 * n}, {b * n + 4 * rows, 4 * n, 2 * n}, {4 * n, b * n, 1 * n}},
+                      4 * n);
+  }
   if (c.model.norm == NormKind::layer_norm) {
     return streaming_node(std::move(name), "layernorm", OpGroup::norm, count,
                           [shape](const hw::Accelerator& a, const Conditions& conditions) {
@@ -164,7 +210,20 @@ OpNode norm_node(const Context& c, std::string name, double count) {
 }
 
 OpNode elementwise_node(std::string name, ops::Elementwise op, OpGroup group, double count,
-                        const ops::RowShape& shape, std::int64_t rope_head_dim = 128) {
+                        const ops::RowShape& shape, std::int64_t rope_head_dim = 128,
+                        Runtime runtime = Runtime::fused) {
+  const double n = static_cast<double>(shape.m * shape.n);
+  const double b = dtype_bytes(shape.dtype);
+  if (runtime == Runtime::eager && op == ops::Elementwise::rope) {
+    // x·cos, rotate_half(x)·sin, sum: three passes (the cos/sin tables are small and cached).
+    return eager_node(std::move(name), "rope", group, count, static_cast<double>(shape.m),
+                      {{b * n, b * n, n}, {b * n, b * n, 2 * n}, {2 * b * n, b * n, n}}, 3 * n);
+  }
+  if (runtime == Runtime::eager && op == ops::Elementwise::silu_gate) {
+    // silu(gate), then × up: two passes.
+    return eager_node(std::move(name), "silu-gate", group, count, static_cast<double>(shape.m),
+                      {{b * n, b * n, 4 * n}, {2 * b * n, b * n, n}}, 5 * n);
+  }
   const char* kind = op == ops::Elementwise::gelu           ? "gelu"
                      : op == ops::Elementwise::silu_gate    ? "silu-gate"
                      : op == ops::Elementwise::residual_add ? "residual-add"
@@ -252,7 +311,14 @@ void add_attention(ChainBuilder& chain, const Context& c, double count) {
   chain.add(gemm_node("attn.qkv", OpGroup::attention, count, weight_gemm(c, c.tokens, q_width + 2 * kv_width, m.hidden)));
   if (m.positions == PositionKind::rotary) {
     chain.add(elementwise_node("attn.rope", ops::Elementwise::rope, OpGroup::elementwise, count,
-                               {c.tokens, q_width + kv_width, act}, m.head_dim));
+                               {c.tokens, q_width + kv_width, act}, m.head_dim, c.spec.runtime));
+  }
+  if (c.spec.runtime == Runtime::eager && c.spec.phase != Phase::train) {
+    // The new keys and values copied into a static cache: a separate kernel in plain PyTorch
+    // (fused runtimes write them from the QKV or attention kernel).
+    const double bytes = static_cast<double>(c.tokens * 2 * kv_width) * dtype_bytes(c.spec.kv);
+    chain.add(eager_node("attn.kv_write", "kv-write", OpGroup::attention, count, static_cast<double>(c.tokens),
+                         {{bytes, bytes, 0}}, 0));
   }
   if (c.spec.phase == Phase::decode) {
     const std::int64_t visible = m.sliding_window > 0 ? std::min(c.spec.context, m.sliding_window) : c.spec.context;
@@ -287,7 +353,7 @@ void add_dense_mlp(ChainBuilder& chain, const Context& c, double count, std::int
   if (m.mlp == MlpKind::gated_silu) {
     chain.add(gemm_node(prefix + ".gate_up", group, count, weight_gemm(c, c.tokens, 2 * width, m.hidden)));
     chain.add(elementwise_node(prefix + ".silu_gate", ops::Elementwise::silu_gate, OpGroup::elementwise, count,
-                               {c.tokens, width, act}));
+                               {c.tokens, width, act}, 128, c.spec.runtime));
   } else {
     chain.add(gemm_node(prefix + ".up", group, count, weight_gemm(c, c.tokens, width, m.hidden)));
     chain.add(elementwise_node(prefix + ".gelu", ops::Elementwise::gelu, OpGroup::elementwise, count,

@@ -1,8 +1,8 @@
 #pragma once
 // One memory controller of the timing model: queues, per-bank state, timing bookkeeping and
 // statistics, driven by a pluggable Scheduler (registered by name, Ramulator 2 style). A controller
-// serves one pseudo-channel, or every pseudo-channel of one channel (ControllerConfig::per_channel).
-// Internal to memsim; the public entry point is memsim.hpp.
+// serves one pseudo-channel, or every pseudo-channel of one channel
+// (ControllerConfig::per_channel). Internal to memsim; the public entry point is memsim.hpp.
 
 #include <cstdint>
 #include <functional>
@@ -21,7 +21,9 @@ inline constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max() 
 
 enum class Cmd : std::uint8_t { act, pre, rd, wr, rda, wra, prea, ref, refpb, none };
 
-inline bool is_column(Cmd c) { return c == Cmd::rd || c == Cmd::wr || c == Cmd::rda || c == Cmd::wra; }
+inline bool is_column(Cmd c) {
+  return c == Cmd::rd || c == Cmd::wr || c == Cmd::rda || c == Cmd::wra;
+}
 
 // A request inside a controller.
 struct Slot {
@@ -37,7 +39,7 @@ struct BankState {
   std::int64_t open_row = -1;
   std::int64_t next_act = 0, next_pre = 0, next_rd = 0, next_wr = 0;
   std::int64_t act_time = -kNever;
-  std::int32_t hits = 0;  // column accesses since the row was opened
+  std::int32_t hits = 0;                    // column accesses since the row was opened
   std::int32_t pc = 0, sid = 0, group = 0;  // indices into the controller's state vectors
 };
 
@@ -53,13 +55,13 @@ struct PcState {
   int faw_head = 0;
   bool last_write = false;
   bool any_column = false;
-  int refresh_bank = 0;  // next bank of per-bank refresh
+  int refresh_bank = 0;              // next bank of per-bank refresh
   std::int64_t refresh_blocked = 0;  // cycles blocked by refresh
 };
 
 struct RefreshJob {
-  int pc = 0;    // within the controller
-  int bank = -1; // flat bank for per-bank refresh; -1: all banks of the pseudo-channel
+  int pc = 0;     // within the controller
+  int bank = -1;  // flat bank for per-bank refresh; -1: all banks of the pseudo-channel
   std::int64_t due = 0;
 };
 
@@ -69,7 +71,9 @@ class LatencyHistogram {
   void add(std::int64_t cycles);
   void merge(const LatencyHistogram& other);
   std::uint64_t count() const { return count_; }
-  double mean() const { return count_ ? static_cast<double>(sum_) / static_cast<double>(count_) : 0; }
+  double mean() const {
+    return count_ ? static_cast<double>(sum_) / static_cast<double>(count_) : 0;
+  }
   double percentile(double p) const;
   std::int64_t max() const { return max_; }
 
@@ -168,9 +172,9 @@ class Controller {
   int round_robin = -1;
   int command_queued = 0;  // requests in command queues
   std::int64_t next_refresh = kNever;
-  std::int64_t last_cmd = -1;       // single command bus: last cycle used
-  std::int64_t row_bus_half = 0;    // half-cycle from which the row bus is free
-  std::int64_t col_bus = 0;         // cycle from which the column bus is free
+  std::int64_t last_cmd = -1;     // single command bus: last cycle used
+  std::int64_t row_bus_half = 0;  // half-cycle from which the row bus is free
+  std::int64_t col_bus = 0;       // cycle from which the column bus is free
   ControllerStats stats;
 
  private:

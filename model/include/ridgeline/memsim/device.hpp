@@ -35,7 +35,7 @@ struct Geometry {
 
 // DRAM timings in command-clock cycles (rounded up from the spec's seconds).
 struct Timing {
-  double tCK = 1e-9;  // seconds per cycle
+  double tCK = 1e-9;       // seconds per cycle
   std::int64_t burst = 2;  // cycles a burst occupies the data bus
   std::int64_t CL = 0, CWL = 0, RCD = 0, RCDWR = 0, RP = 0, RAS = 0, RC = 0, CCD_S = 0, CCD_L = 0,
                CCD_R = 0, RRD_S = 0, RRD_L = 0, FAW = 0, WTR_S = 0, WTR_L = 0, RTW = 0, RTP = 0,
@@ -46,7 +46,7 @@ struct Timing {
 
 // The controller, resolved (device defaults, then command-line overrides).
 struct ControllerConfig {
-  bool per_channel = false;        // one controller per channel (else per pseudo-channel)
+  bool per_channel = false;  // one controller per channel (else per pseudo-channel)
   std::string scheduler = "frfcfs";
   PagePolicy page_policy = PagePolicy::open;
   RefreshMode refresh = RefreshMode::all_bank;
@@ -68,11 +68,11 @@ struct DeviceModel {
   Geometry geometry;
   Timing timing;
   ControllerConfig controller;
-  std::string mapping;  // bit order, MSB first
-  double pin_rate = 0;  // bit/s
-  double peak_bandwidth = 0;  // bytes/s, all stacks
+  std::string mapping;                                            // bit order, MSB first
+  double pin_rate = 0;                                            // bit/s
+  double peak_bandwidth = 0;                                      // bytes/s, all stacks
   double energy_read = 0, energy_write = 0, energy_activate = 0;  // J/bit
-  std::int64_t row_bits = 0;  // bits opened by one ACT
+  std::int64_t row_bits = 0;                                      // bits opened by one ACT
 };
 
 // Overrides from the command line (unset: the device file's value, else the default).

@@ -47,8 +47,8 @@ class RequestSource {
 struct CacheConfig {
   std::uint64_t capacity = 0;  // bytes
   int ways = 16;
-  std::uint64_t line = 128;    // bytes
-  std::uint64_t sector = 0;    // bytes fetched on a miss; 0: the whole line
+  std::uint64_t line = 128;  // bytes
+  std::uint64_t sector = 0;  // bytes fetched on a miss; 0: the whole line
 };
 // "4MiB:16:128B" or "4MiB:16:128B:32B" (capacity:ways:line[:sector]); throws InputError.
 CacheConfig parse_cache_spec(const std::string& text);
@@ -96,10 +96,10 @@ struct Result {
   std::uint64_t requests = 0;  // as given by the source
   std::uint64_t reads = 0;     // memory reads and writes (after the cache)
   std::uint64_t writes = 0;
-  std::uint64_t bytes = 0;     // bytes moved by the memory
-  std::uint64_t cycles = 0;    // until the last read returned and the last write was issued
-  double simulated_time = 0;   // seconds
-  double bandwidth = 0;        // bytes/s
+  std::uint64_t bytes = 0;    // bytes moved by the memory
+  std::uint64_t cycles = 0;   // until the last read returned and the last write was issued
+  double simulated_time = 0;  // seconds
+  double bandwidth = 0;       // bytes/s
   double peak_bandwidth = 0;
   double efficiency = 0;
   LatencyStats read_latency;

@@ -19,9 +19,9 @@ namespace ridgeline::memsim {
 struct PatternSpec {
   std::string name = "sequential";
   std::uint64_t requests = 1'000'000;
-  std::uint64_t footprint = 0;     // bytes; 0: the whole device
-  std::uint64_t stride = 0;        // strided: bytes between requests (0: 2 x request size);
-                                   // gemm-tile: the matrix row pitch (0: 16 KiB)
+  std::uint64_t footprint = 0;  // bytes; 0: the whole device
+  std::uint64_t stride = 0;     // strided: bytes between requests (0: 2 x request size);
+                                // gemm-tile: the matrix row pitch (0: 16 KiB)
   double read_fraction = 1.0;
   std::uint32_t request_size = 64;
   std::uint64_t page_size = 4096;  // kv-gather: bytes per KV-cache page; gemm-tile: tile row bytes

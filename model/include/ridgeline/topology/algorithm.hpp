@@ -3,9 +3,9 @@
 // (model/src/topology/algorithms/), one line to register it (algorithms/builtin.hpp), in the manner
 // of Ramulator 2's registry. An algorithm turns (operation, group, topology) into size-independent
 // cost shapes: the steps on the critical path (each with its route's tier and hardware latency)
-// and the bandwidth term per byte, from the link loads its traffic puts on the graph. The collective
-// model (collective.hpp) then prices every shape with every protocol of the system's library for a
-// message size and keeps the fastest.
+// and the bandwidth term per byte, from the link loads its traffic puts on the graph. The
+// collective model (collective.hpp) then prices every shape with every protocol of the system's
+// library for a message size and keeps the fastest.
 
 #include <cstddef>
 #include <memory>
@@ -28,18 +28,18 @@ struct StepLatency {
 
 // One way to run a collective on a group, independent of the message size.
 struct CostShape {
-  std::string algorithm;            // registry name ("ring")
-  std::string detail;               // the variant, for people ("8 rings of 8 over xgmi")
-  std::vector<StepLatency> steps;   // critical path
-  double extra_latency = 0;         // fixed cost beyond launch and steps, s
+  std::string algorithm;           // registry name ("ring")
+  std::string detail;              // the variant, for people ("8 rings of 8 over xgmi")
+  std::vector<StepLatency> steps;  // critical path
+  double extra_latency = 0;        // fixed cost beyond launch and steps, s
   // Bandwidth term: seconds per byte of the message (nccl-tests size) with every link at its
   // achievable rate; the protocol's bandwidth fraction divides it.
   double seconds_per_byte = 0;
   // > 0: the message goes through a pipeline of this many stages (tree, chain) in chunks; the
   // model picks the chunk count that minimises (stages + chunks − 1) × (step + chunk time).
   std::size_t pipeline_stages = 0;
-  std::optional<Arc> bottleneck;    // the arc that binds the bandwidth term
-  std::string protocol;             // non-empty: the only protocol this shape runs with
+  std::optional<Arc> bottleneck;  // the arc that binds the bandwidth term
+  std::string protocol;           // non-empty: the only protocol this shape runs with
 };
 
 // What an algorithm sees: the topology, the operation and the group's accelerators (node indices,

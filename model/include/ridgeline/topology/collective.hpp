@@ -3,7 +3,8 @@
 // broadcast and send/recv over any group of its accelerators. The time of a collective is
 //
 //     launch + Σ steps × (protocol step latency of the route's tier + route hardware latency)
-//            + extra (in-network reduction) + bytes × seconds_per_byte / protocol bandwidth fraction
+//            + extra (in-network reduction) + bytes × seconds_per_byte / protocol bandwidth
+//            fraction
 //
 // with seconds_per_byte from the load the algorithm puts on each link of the graph (the most
 // loaded link at its achievable rate binds), pipelined in chunks where the algorithm is a pipeline
@@ -66,20 +67,20 @@ Group parallel_group(const System& system, const ParallelLayout& layout, Paralle
 
 struct CollectiveCost {
   CollectiveOp op = CollectiveOp::all_reduce;
-  double bytes = 0;         // message size, nccl-tests convention (all-gather: the gathered total)
+  double bytes = 0;  // message size, nccl-tests convention (all-gather: the gathered total)
   std::size_t ranks = 0;
   double time_s = 0;
-  double algbw = 0;         // bytes / time_s, bytes/s
-  double busbw = 0;         // algbw × bus_bandwidth_factor, bytes/s
-  double latency_s = 0;     // launch + steps + extra (+ pipeline fill)
-  double bandwidth_s = 0;   // time_s − latency_s
-  double steps = 0;         // algorithm steps on the critical path
-  std::string algorithm;    // registry name ("in-switch"), "local" for a group of one
-  std::string protocol;     // library protocol ("Simple")
-  std::string detail;       // the variant ("NVLS via nvswitch")
-  std::string bound;        // "latency" or the link kind that binds ("nvlink4")
-  std::string bottleneck;   // the binding link ("gpu0 -> nvswitch (nvlink4)"), empty if latency
-  bool in_library = true;   // the algorithm is one the system's library implements
+  double algbw = 0;        // bytes / time_s, bytes/s
+  double busbw = 0;        // algbw × bus_bandwidth_factor, bytes/s
+  double latency_s = 0;    // launch + steps + extra (+ pipeline fill)
+  double bandwidth_s = 0;  // time_s − latency_s
+  double steps = 0;        // algorithm steps on the critical path
+  std::string algorithm;   // registry name ("in-switch"), "local" for a group of one
+  std::string protocol;    // library protocol ("Simple")
+  std::string detail;      // the variant ("NVLS via nvswitch")
+  std::string bound;       // "latency" or the link kind that binds ("nvlink4")
+  std::string bottleneck;  // the binding link ("gpu0 -> nvswitch (nvlink4)"), empty if latency
+  bool in_library = true;  // the algorithm is one the system's library implements
 };
 
 // The model of one system; holds the topology and caches the cost shapes of every (op, group,

@@ -39,22 +39,22 @@ std::string_view tier_name(Tier tier);
 // switches. The switch adds the contributions of every attached accelerator and returns the sum,
 // so each accelerator sends and receives the message once (instead of 2(n-1)/n times in a ring).
 struct InNetworkReduction {
-  std::string name;             // "NVLS", "SHARP"
-  std::string protocol;         // the library protocol it runs with (NCCL's NVLS: "Simple")
-  Sourced<double> efficiency;   // sustained fraction of the links' achievable rate
-  Sourced<double> latency;      // fixed extra cost per collective, s
+  std::string name;            // "NVLS", "SHARP"
+  std::string protocol;        // the library protocol it runs with (NCCL's NVLS: "Simple")
+  Sourced<double> efficiency;  // sustained fraction of the links' achievable rate
+  Sourced<double> latency;     // fixed extra cost per collective, s
 };
 
 struct Node {
-  std::string id;              // "gpu3"; unique in the system
-  std::string group;           // the /nodes entry it was expanded from ("gpu")
-  std::size_t group_index = 0; // position within that entry
+  std::string id;               // "gpu3"; unique in the system
+  std::string group;            // the /nodes entry it was expanded from ("gpu")
+  std::size_t group_index = 0;  // position within that entry
   NodeKind kind = NodeKind::accelerator;
-  std::string name;            // display name of the entry
-  std::string accelerator;     // accelerator id (accelerators only)
-  Sourced<double> latency;     // switches and NICs: port-to-port latency, s; 0 for others
+  std::string name;         // display name of the entry
+  std::string accelerator;  // accelerator id (accelerators only)
+  Sourced<double> latency;  // switches and NICs: port-to-port latency, s; 0 for others
   std::optional<InNetworkReduction> reduction;  // switches only
-  std::string pointer;         // JSON pointer of its /nodes entry, for messages
+  std::string pointer;                          // JSON pointer of its /nodes entry, for messages
 };
 
 // One connection between two nodes: `count` parallel links (or lane groups) of
@@ -62,7 +62,7 @@ struct Node {
 struct SystemLink {
   std::size_t a = 0;  // node indices
   std::size_t b = 0;
-  std::string kind;   // "nvlink4", "xgmi", "ici", "ib-ndr", "pcie5-x16", ...
+  std::string kind;  // "nvlink4", "xgmi", "ici", "ib-ndr", "pcie5-x16", ...
   Tier tier = Tier::scale_up;
   Sourced<std::int64_t> count;
   Sourced<double> bandwidth_per_direction;  // bytes/s per link
@@ -79,13 +79,20 @@ struct SystemLink {
 // A library protocol (NCCL/RCCL: LL, LL128, Simple): a trade of latency against bandwidth.
 struct Protocol {
   std::string name;
-  Sourced<double> launch_latency;          // fixed cost per collective, s
-  std::map<Tier, Sourced<double>> step_latency;  // software cost per algorithm step, per tier
-  Sourced<double> bandwidth_fraction;      // of the links' achievable rate (Simple: 1)
+  Sourced<double> launch_latency;                    // fixed cost per collective, s
+  std::map<Tier, Sourced<double>> step_latency;      // software cost per algorithm step, per tier
+  Sourced<double> bandwidth_fraction;                // of the links' achievable rate (Simple: 1)
   std::optional<Sourced<double>> max_bus_bandwidth;  // per-accelerator cap on busbw, bytes/s
 };
 
-enum class CollectiveOp { all_reduce, all_gather, reduce_scatter, all_to_all, broadcast, send_recv };
+enum class CollectiveOp {
+  all_reduce,
+  all_gather,
+  reduce_scatter,
+  all_to_all,
+  broadcast,
+  send_recv
+};
 
 struct CollectiveLibrary {
   std::string name;  // "NCCL 2.18"

@@ -15,9 +15,9 @@
 namespace ridgeline::topology {
 
 // Undirected graph; each edge's index is the index of its SystemLink.
-using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS,
-                                    boost::no_property,
-                                    boost::property<boost::edge_index_t, std::size_t>>;
+using Graph =
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, boost::no_property,
+                          boost::property<boost::edge_index_t, std::size_t>>;
 
 // A link used in one direction: arc = 2 × link + 0 for a → b, 2 × link + 1 for b → a. Links are
 // full duplex: the two arcs of a link have their own bandwidth.
@@ -27,9 +27,9 @@ struct Route {
   std::size_t from = 0;  // node indices
   std::size_t to = 0;
   std::vector<Arc> arcs;
-  double latency = 0;           // Σ link latencies + latencies of the switches/NICs passed
-  Tier tier = Tier::scale_up;   // slowest tier on the route (scale-up < host < scale-out)
-  double bandwidth = 0;         // achievable bandwidth of the narrowest arc, bytes/s
+  double latency = 0;          // Σ link latencies + latencies of the switches/NICs passed
+  Tier tier = Tier::scale_up;  // slowest tier on the route (scale-up < host < scale-out)
+  double bandwidth = 0;        // achievable bandwidth of the narrowest arc, bytes/s
 };
 
 // Bytes to move from one node to another (accelerators, or a switch for in-network reduction).
@@ -47,10 +47,10 @@ struct TransferTime {
 };
 
 struct Bisection {
-  double bandwidth = 0;              // bytes/s per direction across the cut
-  bool exact = false;                // every balanced partition evaluated (n <= 16)
-  std::size_t partitions = 0;        // partitions evaluated
-  std::vector<std::size_t> side;     // accelerator nodes on one side of the minimum cut
+  double bandwidth = 0;           // bytes/s per direction across the cut
+  bool exact = false;             // every balanced partition evaluated (n <= 16)
+  std::size_t partitions = 0;     // partitions evaluated
+  std::vector<std::size_t> side;  // accelerator nodes on one side of the minimum cut
 };
 
 class Topology {

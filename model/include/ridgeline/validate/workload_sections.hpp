@@ -9,5 +9,7 @@
 namespace ridgeline::validate {
 
 std::vector<SectionDef> workload_sections();
+// Every section Ridgeline ships: the operator sections (builtin_sections) and the workload ones.
+std::vector<SectionDef> all_sections();
 
 }  // namespace ridgeline::validate

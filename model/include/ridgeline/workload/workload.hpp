@@ -20,6 +20,14 @@ namespace ridgeline::workload {
 enum class Phase { prefill, decode, train };
 std::string_view phase_name(Phase phase);
 
+// How the framework runs the small operators, which decides how many kernels a layer launches:
+//   fused: one kernel per norm, RoPE, activation and residual (TensorRT-LLM, vLLM, torch.compile);
+//   eager: plain PyTorch — RMSNorm as 3 kernels (reduce, normalise in fp32, weight and downcast),
+//          RoPE as 3 (x·cos, rotate_half·sin, add), SiLU-gate as 2, and a KV-cache write: about 15
+//          small kernels per layer besides the GEMMs, each another pass over its tensor.
+enum class Runtime { fused, eager };
+std::string_view runtime_name(Runtime runtime);
+
 struct WorkloadSpec {
   Phase phase = Phase::decode;
   std::int64_t batch = 1;
@@ -28,6 +36,7 @@ struct WorkloadSpec {
   DType weights = DType::bf16;
   DType activations = DType::bf16;
   DType kv = DType::bf16;
+  Runtime runtime = Runtime::fused;
   // Reject lengths beyond the model's max_position_embeddings. Validation turns it off to replay
   // measurements that ran random-weight models past their trained length (the cost is the same).
   bool enforce_max_positions = true;

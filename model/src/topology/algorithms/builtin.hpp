@@ -16,9 +16,9 @@
   X(HierarchicalAlgorithm)
 
 // Defines the factory the registry calls; put it after the class, at namespace scope.
-#define RIDGELINE_COLLECTIVE_ALGORITHM(Class)                              \
+#define RIDGELINE_COLLECTIVE_ALGORITHM(Class)                                  \
   std::unique_ptr<::ridgeline::topology::CollectiveAlgorithm> make_##Class() { \
-    return std::make_unique<Class>();                                      \
+    return std::make_unique<Class>();                                          \
   }
 
 namespace ridgeline::topology::detail {

@@ -8,11 +8,13 @@
 namespace ridgeline::topology::detail {
 namespace {
 
-constexpr std::size_t kMeshRingLimit = 16;          // greedy cycle search only for small meshes
-constexpr std::size_t kCycleSearchBudget = 20000;   // DFS expansions per cycle
+constexpr std::size_t kMeshRingLimit = 16;         // greedy cycle search only for small meshes
+constexpr std::size_t kCycleSearchBudget = 20000;  // DFS expansions per cycle
 constexpr std::uint32_t kCycleSearchRestarts = 64;
 
-int tier_order(Tier tier) { return tier == Tier::scale_up ? 0 : tier == Tier::host ? 1 : 2; }
+int tier_order(Tier tier) {
+  return tier == Tier::scale_up ? 0 : tier == Tier::host ? 1 : 2;
+}
 
 bool directly_linked(const Topology& topology, std::size_t a, std::size_t b) {
   const auto route = topology.route(a, b);
@@ -119,8 +121,8 @@ std::vector<std::vector<std::size_t>> ring_channels(const Topology& topology,
   return {nodes, reversed};
 }
 
-void add_ring_step(const std::vector<std::vector<std::size_t>>& channels, double bytes,
-                   bool closed, std::vector<Flow>& flows) {
+void add_ring_step(const std::vector<std::vector<std::size_t>>& channels, double bytes, bool closed,
+                   std::vector<Flow>& flows) {
   const double per_channel = bytes / static_cast<double>(channels.size());
   for (const auto& order : channels) {
     const std::size_t n = order.size();
@@ -154,8 +156,7 @@ std::vector<StepLatency> ring_step_latency(const Topology& topology,
 }
 
 StepLatency step_over(const Topology& topology,
-                      const std::vector<std::pair<std::size_t, std::size_t>>& pairs,
-                      double steps) {
+                      const std::vector<std::pair<std::size_t, std::size_t>>& pairs, double steps) {
   StepLatency step;
   step.steps = steps;
   for (const auto& [from, to] : pairs) {

@@ -25,8 +25,8 @@ std::vector<std::vector<std::size_t>> ring_channels(const Topology& topology,
 
 // Adds the flows of one ring step: every channel's member i sends `bytes / channels` to member i+1
 // (the last to the first when `closed`).
-void add_ring_step(const std::vector<std::vector<std::size_t>>& channels, double bytes,
-                   bool closed, std::vector<Flow>& flows);
+void add_ring_step(const std::vector<std::vector<std::size_t>>& channels, double bytes, bool closed,
+                   std::vector<Flow>& flows);
 
 // The latency of walking a channel's hops, split by tier: `steps` steps spread over the tiers in
 // proportion to the ring's hops of each tier, with each tier's mean hardware latency.

@@ -32,10 +32,10 @@ Phase intra_ring(const Topology& topology, const std::vector<std::vector<std::si
   }
   const auto step = topology.transfer_time(flows);
   const double steps = static_cast<double>(local - 1);
-  return {steps * step.seconds, step.bottleneck,
-          ring_step_latency(topology, ring_channels(topology, domains.front()).front(), steps,
-                            true),
-          0.0, ""};
+  return {
+      steps * step.seconds, step.bottleneck,
+      ring_step_latency(topology, ring_channels(topology, domains.front()).front(), steps, true),
+      0.0, ""};
 }
 
 // Reduce-scatter through each domain's reducing switch: up S, down S/L (all-gather: up S/L,

@@ -46,8 +46,8 @@ class RingAlgorithm final : public CollectiveAlgorithm {
       shape.seconds_per_byte = time.seconds;
       shape.bottleneck = time.bottleneck;
       shape.pipeline_stages = n - 1;
-      shape.steps = ring_step_latency(context.topology, channels.front(),
-                                      static_cast<double>(n - 1), false);
+      shape.steps =
+          ring_step_latency(context.topology, channels.front(), static_cast<double>(n - 1), false);
       shape.detail = plural(channels.size(), "chain") + " of " + std::to_string(n) +
                      " from the root, pipelined";
       return {shape};

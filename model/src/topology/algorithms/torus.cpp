@@ -18,8 +18,8 @@ namespace ridgeline::topology::detail {
 namespace {
 
 struct Box {
-  std::vector<std::size_t> used;                    // dimensions with extent > 1
-  std::map<std::size_t, std::size_t> extent;        // per used dimension
+  std::vector<std::size_t> used;              // dimensions with extent > 1
+  std::map<std::size_t, std::size_t> extent;  // per used dimension
   // lines[d]: the members along dimension d, one vector per line, in coordinate order.
   std::map<std::size_t, std::vector<std::vector<std::size_t>>> lines;
 };
@@ -152,8 +152,8 @@ class TorusAlgorithm final : public CollectiveAlgorithm {
     for (const auto d : box->used) {
       extents += (extents.empty() ? "" : "x") + std::to_string(box->extent.at(d));
     }
-    shape.detail = extents + " box, bidirectional rings per dimension, " +
-                   plural(dims, "part") + " in rotated dimension order";
+    shape.detail = extents + " box, bidirectional rings per dimension, " + plural(dims, "part") +
+                   " in rotated dimension order";
     return {shape};
   }
 };

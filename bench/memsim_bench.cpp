@@ -1,0 +1,57 @@
+// Speed of memsim: requests simulated per second of wall time on one core, for the patterns of
+// the reference runs (docs/memsim.md, docs/performance.md). Not asserted in tests.
+
+#include <benchmark/benchmark.h>
+
+#include "ridgeline/hw/library.hpp"
+#include "ridgeline/memsim/memsim.hpp"
+#include "ridgeline/memsim/pattern.hpp"
+
+namespace {
+
+using namespace ridgeline;
+
+void run(benchmark::State& state, const char* device_id, const char* pattern,
+         std::uint32_t request_size) {
+  const auto device = hw::SpecLibrary(RIDGELINE_HWSPECS_DIR).memory_device(device_id);
+  const auto model = memsim::make_device_model(device, {});
+  const auto requests = static_cast<std::uint64_t>(state.range(0));
+  double bandwidth = 0;
+  for (auto _ : state) {
+    memsim::PatternSpec spec;
+    spec.name = pattern;
+    spec.requests = requests;
+    spec.request_size = request_size;
+    auto source = memsim::make_pattern(spec, static_cast<std::uint64_t>(model.geometry.capacity()));
+    bandwidth = memsim::simulate(model, {}, *source).bandwidth;
+    benchmark::DoNotOptimize(bandwidth);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * requests));
+  state.counters["GB/s"] = bandwidth / 1e9;
+}
+
+void BM_Dramsim3Random(benchmark::State& s) {
+  run(s, "dramsim3-hbm2-1ch", "random", 64);
+}
+void BM_Dramsim3Sequential(benchmark::State& s) {
+  run(s, "dramsim3-hbm2-1ch", "sequential", 64);
+}
+void BM_Hbm3Random(benchmark::State& s) {
+  run(s, "ramulator2-hbm3-8hi", "random", 32);
+}
+void BM_Hbm3Sequential(benchmark::State& s) {
+  run(s, "ramulator2-hbm3-8hi", "sequential", 32);
+}
+void BM_Hbm3eRandom(benchmark::State& s) {
+  run(s, "hbm3e-8hi", "random", 32);
+}
+
+BENCHMARK(BM_Dramsim3Random)->Arg(200'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Dramsim3Sequential)->Arg(200'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Hbm3Random)->Arg(200'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Hbm3Sequential)->Arg(200'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Hbm3eRandom)->Arg(200'000)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
