@@ -12,7 +12,8 @@ namespace {
 using namespace ridgeline;
 
 const hw::Accelerator& h100() {
-  static const hw::Accelerator accelerator = hw::SpecLibrary(RIDGELINE_HWSPECS_DIR).accelerator("h100-sxm");
+  static const hw::Accelerator accelerator =
+      hw::SpecLibrary(RIDGELINE_HWSPECS_DIR).accelerator("h100-sxm");
   return accelerator;
 }
 

@@ -4,10 +4,10 @@
 #include <iostream>
 
 #include "common.hpp"
-#include "workload_options.hpp"
 #include "ridgeline/base/error.hpp"
 #include "ridgeline/report/workload_report.hpp"
 #include "ridgeline/workload/analysis.hpp"
+#include "workload_options.hpp"
 
 namespace ridgeline::cli {
 namespace {
@@ -15,7 +15,8 @@ namespace {
 void register_analyze(CLI::App& app) {
   static WorkloadOptions options;
   static OutputOptions output;
-  auto* command = app.add_subcommand("analyze", "One step of an LLM (prefill, decode, train): time, bottlenecks, fit");
+  auto* command = app.add_subcommand(
+      "analyze", "One step of an LLM (prefill, decode, train): time, bottlenecks, fit");
   add_workload_options(*command, options);
   add_output_options(*command, output);
   command->callback([] {

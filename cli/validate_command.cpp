@@ -25,8 +25,7 @@ void register_validate_command(CLI::App& app) {
   command->callback([] {
     const auto directory =
         data_dir.empty() ? validate::default_data_dir() : std::filesystem::path(data_dir);
-    const auto report =
-        validate::run_validation(directory, library(), validate::all_sections());
+    const auto report = validate::run_validation(directory, library(), validate::all_sections());
     if (!write_path.empty()) write_file(write_path, validate::render_markdown(report));
     if (json) {
       std::cout << validate::report_json(report).dump(2) << "\n";

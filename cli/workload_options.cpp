@@ -7,7 +7,8 @@ namespace {
 
 DType dtype_option(const std::string& text, const std::string& option) {
   const auto dtype = parse_dtype(text);
-  if (!dtype) throw InputError("", option, "unknown dtype '" + text + "'; expected one of: " + dtype_list());
+  if (!dtype)
+    throw InputError("", option, "unknown dtype '" + text + "'; expected one of: " + dtype_list());
   return *dtype;
 }
 
@@ -15,7 +16,9 @@ DType dtype_option(const std::string& text, const std::string& option) {
 
 void add_workload_options(CLI::App& command, WorkloadOptions& options) {
   command.add_option("--hw", options.hw, "Accelerator id or spec file path")->required();
-  command.add_option("--model", options.model, "Model id (traces/models/) or path to a HuggingFace config.json")
+  command
+      .add_option("--model", options.model,
+                  "Model id (traces/models/) or path to a HuggingFace config.json")
       ->required();
   command.add_option("--phase", options.phase, "prefill, decode or train")
       ->check(CLI::IsMember({"prefill", "decode", "train"}))
@@ -23,13 +26,17 @@ void add_workload_options(CLI::App& command, WorkloadOptions& options) {
   command.add_option("--batch", options.batch, "Sequences per step")->capture_default_str();
   command.add_option("--prompt", options.prompt, "Prompt tokens per sequence (prefill, train)");
   command.add_option("--context", options.context, "Tokens already in the KV cache (decode)");
-  command.add_option("--weights", options.weights, "Weight dtype: fp32 bf16 fp16 fp8 int8 int4 fp4")
+  command
+      .add_option("--weights", options.weights, "Weight dtype: fp32 bf16 fp16 fp8 int8 int4 fp4")
       ->capture_default_str();
-  command.add_option("--activations", options.activations, "Activation dtype: bf16 fp16 fp8")->capture_default_str();
-  command.add_option("--kv", options.kv, "KV cache dtype: bf16 fp16 fp8 int8")->capture_default_str();
+  command.add_option("--activations", options.activations, "Activation dtype: bf16 fp16 fp8")
+      ->capture_default_str();
+  command.add_option("--kv", options.kv, "KV cache dtype: bf16 fp16 fp8 int8")
+      ->capture_default_str();
   command
       .add_option("--runtime", options.runtime,
-                  "fused (one kernel per small op: TensorRT-LLM, vLLM, torch.compile) or eager (plain PyTorch)")
+                  "fused (one kernel per small op: TensorRT-LLM, vLLM, torch.compile) or eager "
+                  "(plain PyTorch)")
       ->check(CLI::IsMember({"fused", "eager"}))
       ->capture_default_str();
 }

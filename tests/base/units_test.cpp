@@ -82,8 +82,8 @@ TEST(Units, FormatsWithPrefixes) {
   EXPECT_EQ(format_quantity(3.35e12, Dimension::bandwidth), "3.35 TB/s");
   EXPECT_EQ(format_quantity(989.4e12, Dimension::compute), "989.4 TFLOP/s");
   EXPECT_EQ(format_quantity(80e9, Dimension::bytes), "80 GB");
-  EXPECT_EQ(format_quantity(48.0 * 1024, Dimension::bytes), "48 KiB");          // 49 152 B
-  EXPECT_EQ(format_quantity(50.0 * 1024 * 1024, Dimension::bytes), "50 MiB");   // 52 428 800 B
+  EXPECT_EQ(format_quantity(48.0 * 1024, Dimension::bytes), "48 KiB");         // 49 152 B
+  EXPECT_EQ(format_quantity(50.0 * 1024 * 1024, Dimension::bytes), "50 MiB");  // 52 428 800 B
   EXPECT_EQ(format_quantity(126.5e6, Dimension::bytes), "126.5 MB");
   EXPECT_EQ(format_quantity(14e-9, Dimension::time), "14 ns");
   EXPECT_EQ(format_quantity(6.4e9, Dimension::bit_rate), "6.4 Gb/s");

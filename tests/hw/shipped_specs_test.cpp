@@ -40,12 +40,13 @@ TEST(ShippedSpecs, EveryRequiredIdIsShippedAndLoads) {
 // Datasheet off-chip bandwidth (hardware-facts.md §2.2) vs stacks × width × pin rate / 8.
 TEST(ShippedSpecs, DerivedOffChipBandwidthMatchesDatasheet) {
   const std::map<std::string, double> datasheet{
-      {"a100-sxm", 2.039e12}, {"h100-sxm", 3.35e12},  {"h100-pcie", 2.0e12}, {"h200", 4.8e12},
-      {"b200", 8.0e12},       {"gb200", 8.0e12},      {"mi300x", 5.3e12},    {"mi325x", 6.0e12},
-      {"mi355x", 8.0e12},     {"mi250x", 3.2768e12},  {"gaudi2", 2.46e12},   {"gaudi3", 3.67e12},
-      {"rngd", 1.5e12},       {"rtx-4090", 1.008e12}, {"trainium2", 2.9e12}, {"tpu-v5p", 2.765e12},
-      {"tpu-v5e", 819e9},     {"tpu-v6e", 1638e9},    {"xeon-8480", 307.2e9},
-      {"a100-pcie", 1.935e12}, {"mi250x-1gcd", 1.6384e12}};
+      {"a100-sxm", 2.039e12}, {"h100-sxm", 3.35e12},   {"h100-pcie", 2.0e12},
+      {"h200", 4.8e12},       {"b200", 8.0e12},        {"gb200", 8.0e12},
+      {"mi300x", 5.3e12},     {"mi325x", 6.0e12},      {"mi355x", 8.0e12},
+      {"mi250x", 3.2768e12},  {"gaudi2", 2.46e12},     {"gaudi3", 3.67e12},
+      {"rngd", 1.5e12},       {"rtx-4090", 1.008e12},  {"trainium2", 2.9e12},
+      {"tpu-v5p", 2.765e12},  {"tpu-v5e", 819e9},      {"tpu-v6e", 1638e9},
+      {"xeon-8480", 307.2e9}, {"a100-pcie", 1.935e12}, {"mi250x-1gcd", 1.6384e12}};
   for (const auto& [id, bandwidth] : datasheet) {
     const auto accelerator = shipped().accelerator(id);
     const auto& level = accelerator.off_chip();

@@ -59,7 +59,8 @@ TEST(Validation, RecordCountsOfTheShippedFiles) {
                 counts["ops/attention"],
             139u);
   EXPECT_EQ(counts["h100/gemm"], 8u);
-  // Whole-model records: decode 12 and prefill 9 published; 6 decode and 4 prefill measured on H100.
+  // Whole-model records: decode 12 and prefill 9 published; 6 decode and 4 prefill measured on
+  // H100.
   EXPECT_EQ(counts["decode"], 12u);
   EXPECT_EQ(counts["prefill"], 9u);
   EXPECT_EQ(counts["h100/decode"], 6u);
@@ -69,8 +70,10 @@ TEST(Validation, RecordCountsOfTheShippedFiles) {
   // (collectives_multi_gpu and transformer_layer_tp4 need the multi-GPU system model.)
   bool layer_listed = false;
   for (const auto& item : report().unmodelled) {
-    layer_listed = layer_listed || (item.file == "measurements.json" && item.array == "transformer_layer_tp4");
-    EXPECT_FALSE(item.array == "decode" || item.array == "prefill") << item.file << "#" << item.array;
+    layer_listed =
+        layer_listed || (item.file == "measurements.json" && item.array == "transformer_layer_tp4");
+    EXPECT_FALSE(item.array == "decode" || item.array == "prefill")
+        << item.file << "#" << item.array;
   }
   EXPECT_TRUE(layer_listed);
 }

@@ -85,19 +85,22 @@ TEST(Capacity, LargestBatchAndContext) {
 TEST(Phases, Batch1DecodeIsMemoryBoundOnEveryGpu) {
   for (const auto& accelerator : shipped().all_accelerators()) {
     if (accelerator.kind != "gpu") continue;
-    const auto analysis = analyze(accelerator, build_workload(load_model_config("llama-2-7b"), decode(1, 512)));
+    const auto analysis =
+        analyze(accelerator, build_workload(load_model_config("llama-2-7b"), decode(1, 512)));
     const std::string bound = dominant(analysis);
     EXPECT_TRUE(bound.find("HBM") != std::string::npos || bound.find("DDR") != std::string::npos)
         << accelerator.id << " decode bound by " << bound;
     // Every weight is read once per token: 13.48 GB / peak bandwidth is a hard floor.
-    EXPECT_GT(analysis.step_time, 13.476e9 / accelerator.off_chip().bandwidth.value) << accelerator.id;
+    EXPECT_GT(analysis.step_time, 13.476e9 / accelerator.off_chip().bandwidth.value)
+        << accelerator.id;
   }
 }
 
 TEST(Phases, LargeBatchPrefillIsComputeBoundOnEveryGpu) {
   for (const auto& accelerator : shipped().all_accelerators()) {
     if (accelerator.kind != "gpu" || !hw::supports(accelerator, DType::bf16)) continue;
-    const auto analysis = analyze(accelerator, build_workload(load_model_config("llama-2-7b"), prefill(16, 2048)));
+    const auto analysis =
+        analyze(accelerator, build_workload(load_model_config("llama-2-7b"), prefill(16, 2048)));
     EXPECT_EQ(dominant(analysis), "compute") << accelerator.id;
     // FLOPs ≥ 2 × 6.74e9 parameters × 32 768 tokens: time ≥ that over the dense peak.
     const double floor = 2 * 6.74e9 * 32768 / hw::peak_rate(accelerator, DType::bf16);
@@ -129,7 +132,8 @@ TEST(Phases, TrainingStepCountsBackwardAndOptimizer) {
   // = 4.40e12, times 3.5 with its backward (2.5×) = 1.54e13. Total 3.844e14.
   EXPECT_NEAR(analysis.model_flops / 3.844e14, 1.0, 0.01);
   // Mixed-precision Adam: 16 B per parameter of weights, gradients and optimizer state.
-  EXPECT_NEAR(analysis.memory.weights + analysis.memory.gradients + analysis.memory.optimizer, 16 * 8.03e9, 0.01e12);
+  EXPECT_NEAR(analysis.memory.weights + analysis.memory.gradients + analysis.memory.optimizer,
+              16 * 8.03e9, 0.01e12);
 }
 
 TEST(Phases, MoeTouchesOnlyRoutedExperts) {

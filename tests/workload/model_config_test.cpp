@@ -44,9 +44,9 @@ TEST(ModelConfig, GroupedQueryAttentionShrinksKv) {
 TEST(ModelConfig, ShippedModelsMatchPublishedSizes) {
   // Published totals (model cards); the counts come from the shapes alone.
   const std::vector<std::pair<std::string, double>> published{
-      {"llama-2-7b", 6.74e9},   {"llama-2-70b", 68.98e9}, {"llama-3-8b", 8.03e9},
+      {"llama-2-7b", 6.74e9},   {"llama-2-70b", 68.98e9},     {"llama-3-8b", 8.03e9},
       {"llama-3-70b", 70.55e9}, {"llama-3.1-405b", 405.85e9}, {"mistral-7b", 7.24e9},
-      {"mixtral-8x7b", 46.7e9}, {"qwen2.5-72b", 72.7e9},  {"deepseek-v3", 671e9},
+      {"mixtral-8x7b", 46.7e9}, {"qwen2.5-72b", 72.7e9},      {"deepseek-v3", 671e9},
       {"gpt-j-6b", 6.05e9},     {"gpt-3-175b", 175e9}};
   for (const auto& [id, parameters] : published) {
     const auto config = load_model_config(id);
@@ -58,18 +58,21 @@ TEST(ModelConfig, ShippedModelsMatchPublishedSizes) {
   // DeepSeek-V3: 37B active of 671B.
   EXPECT_NEAR(count_parameters(load_model_config("deepseek-v3")).active / 37e9, 1.0, 0.05);
   // MLA caches (512 latent + 64 RoPE) × 61 layers × 2 bytes = 70 272 B per token
-  EXPECT_DOUBLE_EQ(kv_cache_bytes_per_token(load_model_config("deepseek-v3"), DType::bf16), 70272.0);
+  EXPECT_DOUBLE_EQ(kv_cache_bytes_per_token(load_model_config("deepseek-v3"), DType::bf16),
+                   70272.0);
 }
 
-void expect_config_error(const json& document, const std::string& pointer, const std::string& fragment) {
+void expect_config_error(const json& document, const std::string& pointer,
+                         const std::string& fragment) {
   try {
     model_config_from_json(document, "bad-config.json", "bad");
     FAIL() << "accepted " << document.dump();
   } catch (const InputError& error) {
     bool found = false;
     for (const auto& problem : error.problems()) {
-      found = found || (problem.where == pointer && problem.message.find(fragment) != std::string::npos &&
-                        problem.file == "bad-config.json");
+      found = found ||
+              (problem.where == pointer && problem.message.find(fragment) != std::string::npos &&
+               problem.file == "bad-config.json");
     }
     EXPECT_TRUE(found) << error.what();
   }

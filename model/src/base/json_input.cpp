@@ -387,7 +387,8 @@ std::optional<bool> JsonReader::optional_bool(const nlohmann::json& object,
   const auto* value = optional(object, key);
   if (value == nullptr) return std::nullopt;
   if (!value->is_boolean()) {
-    problem(pointer + "/" + pointer_segment(key), "expected true or false, found " + json_type_name(*value));
+    problem(pointer + "/" + pointer_segment(key),
+            "expected true or false, found " + json_type_name(*value));
     return std::nullopt;
   }
   return value->get<bool>();

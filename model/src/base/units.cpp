@@ -269,11 +269,15 @@ std::string format_quantity(double value_in_si, Dimension dimension, int signifi
       // Sizes that are whole binary multiples but not decimal ones read better in KiB/MiB/GiB
       // (48 KiB of L1, 50 MiB of L2); datasheet capacities stay decimal (80 GB).
       const double magnitude = std::fabs(value_in_si);
-      for (const auto& [factor, symbol] : {std::pair{1099511627776.0, "TiB"}, std::pair{1073741824.0, "GiB"},
-                                           std::pair{1048576.0, "MiB"}, std::pair{1024.0, "KiB"}}) {
-        const double decimal_factor = factor == 1024.0 ? 1e3 : factor == 1048576.0 ? 1e6
-                                      : factor == 1073741824.0 ? 1e9 : 1e12;
-        if (magnitude >= factor && magnitude < factor * 1024 && std::fmod(magnitude, factor / 4) == 0.0 &&
+      for (const auto& [factor, symbol] :
+           {std::pair{1099511627776.0, "TiB"}, std::pair{1073741824.0, "GiB"},
+            std::pair{1048576.0, "MiB"}, std::pair{1024.0, "KiB"}}) {
+        const double decimal_factor = factor == 1024.0         ? 1e3
+                                      : factor == 1048576.0    ? 1e6
+                                      : factor == 1073741824.0 ? 1e9
+                                                               : 1e12;
+        if (magnitude >= factor && magnitude < factor * 1024 &&
+            std::fmod(magnitude, factor / 4) == 0.0 &&
             std::fmod(magnitude, decimal_factor) != 0.0) {
           return format_number(value_in_si / factor, significant) + " " + symbol;
         }

@@ -1,7 +1,7 @@
 #include "ridgeline/hw/loader.hpp"
 
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 
 #include "ridgeline/base/error.hpp"
 
@@ -55,9 +55,9 @@ void check_schema_and_id(JsonReader& reader, const json& document, std::string_v
   }
   id = reader.string(document, "", "id");
   const auto id_char = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
-  const bool valid_id = !id.empty() && id_char(id.front()) &&
-                        std::all_of(id.begin(), id.end(),
-                                    [&](char c) { return id_char(c) || c == '.' || c == '-'; });
+  const bool valid_id =
+      !id.empty() && id_char(id.front()) &&
+      std::all_of(id.begin(), id.end(), [&](char c) { return id_char(c) || c == '.' || c == '-'; });
   if (!id.empty() && !valid_id) {
     reader.problem("/id",
                    "id '" + id + "' must match [a-z0-9][a-z0-9.-]* (lower case, digits, '.', '-')");
@@ -139,12 +139,28 @@ MemoryDevice memory_device_from_json(const json& document, const std::string& fi
     throw InputError(file, "/",
                      "expected a JSON object at the root, found " + json_type_name(document));
   }
-  reader.reject_unknown_keys(
-      document, "",
-      {"schema", "id", "name", "generation", "sources", "notes", "interface_width", "channels",
-       "pseudo_channels_per_channel", "bank_groups", "banks_per_group", "rows", "columns",
-       "burst_length", "pin_rate", "capacity_per_stack", "stack_height", "timing", "energy",
-       "stack_ids", "controller"});
+  reader.reject_unknown_keys(document, "",
+                             {"schema",
+                              "id",
+                              "name",
+                              "generation",
+                              "sources",
+                              "notes",
+                              "interface_width",
+                              "channels",
+                              "pseudo_channels_per_channel",
+                              "bank_groups",
+                              "banks_per_group",
+                              "rows",
+                              "columns",
+                              "burst_length",
+                              "pin_rate",
+                              "capacity_per_stack",
+                              "stack_height",
+                              "timing",
+                              "energy",
+                              "stack_ids",
+                              "controller"});
   MemoryDevice device;
   device.file = file;
   device.sources = read_sources(reader, document);
@@ -189,15 +205,15 @@ MemoryDevice memory_device_from_json(const json& document, const std::string& fi
         {"tRFCpb", &t.tRFCpb}, {"tREFI", &t.tREFI}};
     reader.reject_unknown_keys(
         *timing, "/timing",
-        {"tRCD", "tRP", "tRAS", "tCL", "tCWL", "tCCD_S", "tCCD_L", "tRRD_S", "tRRD_L", "tFAW",
-         "tWTR_S", "tWTR_L", "tRTW", "tRTP", "tWR", "tRFC", "tRFCpb", "tREFI", "tCK", "tRCDWR",
-         "tRC", "tCCD_R", "tRTRS", "tPPD", "tREFIpb"});
+        {"tRCD", "tRP",    "tRAS",   "tCL",    "tCWL",  "tCCD_S", "tCCD_L", "tRRD_S", "tRRD_L",
+         "tFAW", "tWTR_S", "tWTR_L", "tRTW",   "tRTP",  "tWR",    "tRFC",   "tRFCpb", "tREFI",
+         "tCK",  "tRCDWR", "tRC",    "tCCD_R", "tRTRS", "tPPD",   "tREFIpb"});
     for (const auto& [name, field] : fields) {
       *field = reader.sourced_quantity(*timing, "/timing", name, Dimension::time);
     }
     const std::vector<std::pair<std::string_view, std::optional<Sourced<double>>*>> optional_fields{
-        {"tCK", &t.tCK},       {"tRCDWR", &t.tRCDWR}, {"tRC", &t.tRC},        {"tCCD_R", &t.tCCD_R},
-        {"tRTRS", &t.tRTRS},   {"tPPD", &t.tPPD},     {"tREFIpb", &t.tREFIpb}};
+        {"tCK", &t.tCK},     {"tRCDWR", &t.tRCDWR}, {"tRC", &t.tRC},        {"tCCD_R", &t.tCCD_R},
+        {"tRTRS", &t.tRTRS}, {"tPPD", &t.tPPD},     {"tREFIpb", &t.tREFIpb}};
     for (const auto& [name, field] : optional_fields) {
       *field = optional_sourced_time(reader, *timing, "/timing", name);
     }
@@ -307,9 +323,10 @@ Accelerator accelerator_from_json(const json& document, const std::string& file,
                      "expected a JSON object at the root, found " + json_type_name(document));
   }
   JsonReader reader(file);
-  reader.reject_unknown_keys(document, "",
-                             {"schema", "id", "name", "vendor", "kind", "sources", "notes",
-                              "compute", "memory", "interconnect", "host_link", "tdp", "overheads"});
+  reader.reject_unknown_keys(
+      document, "",
+      {"schema", "id", "name", "vendor", "kind", "sources", "notes", "compute", "memory",
+       "interconnect", "host_link", "tdp", "overheads"});
   Accelerator accelerator;
   accelerator.file = file;
   accelerator.sources = read_sources(reader, document);
@@ -444,7 +461,8 @@ Accelerator accelerator_from_json(const json& document, const std::string& file,
   if (const auto* overheads = reader.require(document, "", "overheads");
       overheads != nullptr && reader.expect_object(*overheads, "/overheads")) {
     reader.reject_unknown_keys(*overheads, "/overheads", {"kernel", "host_launch"});
-    accelerator.overheads.kernel = reader.sourced_quantity(*overheads, "/overheads", "kernel", Dimension::time);
+    accelerator.overheads.kernel =
+        reader.sourced_quantity(*overheads, "/overheads", "kernel", Dimension::time);
     accelerator.overheads.host_launch =
         reader.sourced_quantity(*overheads, "/overheads", "host_launch", Dimension::time);
   }

@@ -219,7 +219,8 @@ std::string accelerator_text(const hw::Accelerator& accelerator) {
       << format_quantity(accelerator.host_link.bandwidth_per_direction.value, Dimension::bandwidth)
       << " per direction\n";
   out << "Fixed costs: " << format_quantity(accelerator.overheads.kernel.value, Dimension::time)
-      << " per kernel, " << format_quantity(accelerator.overheads.host_launch.value, Dimension::time)
+      << " per kernel, "
+      << format_quantity(accelerator.overheads.host_launch.value, Dimension::time)
       << " more per host-timed call\n";
   out << "TDP: "
       << with_source(format_quantity(accelerator.tdp.value, Dimension::power),

@@ -12,7 +12,8 @@ json analysis_json(const workload::Analysis& analysis) {
   json ops = json::array();
   for (const auto& op : analysis.ops) {
     json bytes = json::object();
-    for (std::size_t level = 0; level < op.cost.bytes.size() && level < analysis.level_names.size(); ++level) {
+    for (std::size_t level = 0; level < op.cost.bytes.size() && level < analysis.level_names.size();
+         ++level) {
       bytes[analysis.level_names[level]] = op.cost.bytes[level] * op.count;
     }
     ops.push_back({{"name", op.name},
@@ -69,25 +70,28 @@ json analysis_json(const workload::Analysis& analysis) {
 Table analysis_ops_table(const workload::Analysis& analysis) {
   Table table;
   table.headers = {"operator", "kind", "count", "time/step", "share", "FLOP", "achieved", "bound"};
-  table.align = {Align::left, Align::left, Align::right, Align::right, Align::right, Align::right, Align::right,
-                 Align::left};
+  table.align = {Align::left,  Align::left,  Align::right, Align::right,
+                 Align::right, Align::right, Align::right, Align::left};
   for (const auto& op : analysis.ops) {
     const double achieved = op.cost.time > 0 ? op.cost.flops / op.cost.time : 0.0;
     table.rows.push_back({op.name, op.kind, format_number(op.count, 6),
                           format_quantity(op.total_time(), Dimension::time),
                           format_number(100.0 * op.total_time() / analysis.step_time, 3) + "%",
                           format_number(op.cost.flops * op.count, 3),
-                          achieved > 0 ? format_quantity(achieved, Dimension::compute) : "-", op.bound});
+                          achieved > 0 ? format_quantity(achieved, Dimension::compute) : "-",
+                          op.bound});
   }
   return table;
 }
 
 Table analysis_ops_csv(const workload::Analysis& analysis) {
   Table table;
-  table.headers = {"name", "kind", "group", "count", "time_s", "time_per_instance_s", "flops", "bound"};
+  table.headers = {"name",  "kind", "group", "count", "time_s", "time_per_instance_s",
+                   "flops", "bound"};
   for (const auto& op : analysis.ops) {
-    table.rows.push_back({op.name, op.kind, std::string(workload::group_name(op.group)), format_number(op.count, 10),
-                          format_number(op.total_time(), 10), format_number(op.cost.time, 10),
+    table.rows.push_back({op.name, op.kind, std::string(workload::group_name(op.group)),
+                          format_number(op.count, 10), format_number(op.total_time(), 10),
+                          format_number(op.cost.time, 10),
                           format_number(op.cost.flops * op.count, 10), op.bound});
   }
   return table;
@@ -103,18 +107,19 @@ std::string capacity_sentence(const workload::MemoryFootprint& memory) {
          format_quantity(memory.shortfall(), Dimension::bytes);
 }
 
-std::string analysis_summary(const workload::Analysis& analysis, const hw::Accelerator& accelerator) {
+std::string analysis_summary(const workload::Analysis& analysis,
+                             const hw::Accelerator& accelerator) {
   std::ostringstream out;
   const auto& spec = analysis.spec;
-  out << analysis.model_id << " " << workload::phase_name(spec.phase) << " on " << accelerator.name << " ("
-      << accelerator.id << "): batch " << spec.batch;
+  out << analysis.model_id << " " << workload::phase_name(spec.phase) << " on " << accelerator.name
+      << " (" << accelerator.id << "): batch " << spec.batch;
   if (spec.phase == workload::Phase::decode) {
     out << ", context " << spec.context;
   } else {
     out << ", prompt " << spec.prompt;
   }
-  out << "; weights " << dtype_name(spec.weights) << ", activations " << dtype_name(spec.activations)
-      << ", KV " << dtype_name(spec.kv) << "\n\n";
+  out << "; weights " << dtype_name(spec.weights) << ", activations "
+      << dtype_name(spec.activations) << ", KV " << dtype_name(spec.kv) << "\n\n";
   out << "  step time     " << format_quantity(analysis.step_time, Dimension::time) << "\n";
   if (spec.phase == workload::Phase::prefill) {
     out << "  TTFT          " << format_quantity(analysis.ttft, Dimension::time) << "\n";
@@ -131,8 +136,9 @@ std::string analysis_summary(const workload::Analysis& analysis, const hw::Accel
   }
   out << "\n";
   const auto& m = analysis.memory;
-  out << "  memory        " << capacity_sentence(m) << " (weights " << format_quantity(m.weights, Dimension::bytes)
-      << ", KV cache " << format_quantity(m.kv_cache, Dimension::bytes) << ", activations "
+  out << "  memory        " << capacity_sentence(m) << " (weights "
+      << format_quantity(m.weights, Dimension::bytes) << ", KV cache "
+      << format_quantity(m.kv_cache, Dimension::bytes) << ", activations "
       << format_quantity(m.activations, Dimension::bytes);
   if (m.optimizer > 0) {
     out << ", gradients " << format_quantity(m.gradients, Dimension::bytes) << ", optimizer "
@@ -141,10 +147,11 @@ std::string analysis_summary(const workload::Analysis& analysis, const hw::Accel
   out << ")\n";
   if (m.max_batch > 0) {
     out << "                largest batch that fits: " << m.max_batch << "; largest "
-        << (spec.phase == workload::Phase::decode ? "context" : "prompt") << " at this batch: " << m.max_tokens
-        << "\n";
+        << (spec.phase == workload::Phase::decode ? "context" : "prompt")
+        << " at this batch: " << m.max_tokens << "\n";
   } else {
-    out << "                the weights alone exceed the memory: shard the model (TP/PP) or quantize it\n";
+    out << "                the weights alone exceed the memory: shard the model (TP/PP) or "
+           "quantize it\n";
   }
   return out.str();
 }

@@ -34,7 +34,8 @@ std::string model_id(const std::string& text, std::string& reason) {
 
 // Weight dtypes the model can express; llama.cpp's q6/q4_K formats are not among them.
 std::optional<DType> weight_dtype(const std::string& text) {
-  if (text == "fp16" || text == "bf16" || text == "fp8" || text == "int8" || text == "int4") return parse_dtype(text);
+  if (text == "fp16" || text == "bf16" || text == "fp8" || text == "int8" || text == "int4")
+    return parse_dtype(text);
   return std::nullopt;
 }
 
@@ -56,8 +57,10 @@ RecordResult skipped(std::size_t index, const std::string& hw, std::string reaso
 
 std::string label(const Case& c) {
   const auto& s = c.spec;
-  std::string text = c.model + " " + std::string(dtype_name(s.weights)) + " b=" + std::to_string(s.batch);
-  text += s.phase == workload::Phase::decode ? " ctx=" + std::to_string(s.context) : " prompt=" + std::to_string(s.prompt);
+  std::string text =
+      c.model + " " + std::string(dtype_name(s.weights)) + " b=" + std::to_string(s.batch);
+  text += s.phase == workload::Phase::decode ? " ctx=" + std::to_string(s.context)
+                                             : " prompt=" + std::to_string(s.prompt);
   return text;
 }
 
@@ -93,7 +96,8 @@ std::optional<Case> read_case(const json& record, std::size_t index, const Secti
   s.weights = *weights;
   s.activations = DType::bf16;
   if (*weights == DType::fp16) s.activations = DType::fp16;
-  const std::string conditions = record::text(record, "conditions") + record::text(record, "method");
+  const std::string conditions =
+      record::text(record, "conditions") + record::text(record, "method");
   if (*weights == DType::fp8 && conditions.find("TensorRT-LLM") != std::string::npos) {
     // TensorRT-LLM's FP8 recipe quantizes activations too, and runs FP8 GEMMs.
     s.activations = DType::fp8;
@@ -102,7 +106,8 @@ std::optional<Case> read_case(const json& record, std::size_t index, const Secti
   // The framework decides how many kernels a layer launches: the H100 records ran a lean model in
   // plain PyTorch (their method says so); gpt-fast compiles, TensorRT-LLM fuses.
   const std::string about = conditions + record::text(record, "about");
-  if (about.find("plain PyTorch") != std::string::npos || about.find("lean PyTorch") != std::string::npos) {
+  if (about.find("plain PyTorch") != std::string::npos ||
+      about.find("lean PyTorch") != std::string::npos) {
     s.runtime = workload::Runtime::eager;
     c.note += (c.note.empty() ? "" : "; ") + std::string("eager PyTorch runtime (per the method)");
   }
@@ -112,7 +117,8 @@ std::optional<Case> read_case(const json& record, std::size_t index, const Secti
       s.context = record::count(record, context, index, "context");
     } else if (record.contains("prompt")) {
       s.context = record::count(record, context, index, "prompt") + kGptFastMeanNewTokens;
-      c.note += (c.note.empty() ? "" : "; ") + std::string("context = prompt + 100 (mean of gpt-fast's 200 new tokens)");
+      c.note += (c.note.empty() ? "" : "; ") +
+                std::string("context = prompt + 100 (mean of gpt-fast's 200 new tokens)");
     } else {
       reason = "context not recorded";
       return std::nullopt;
@@ -127,7 +133,8 @@ std::optional<Case> read_case(const json& record, std::size_t index, const Secti
   return c;
 }
 
-RecordResult evaluate(const Case& c, std::size_t index, const SectionContext& context, double measured_s) {
+RecordResult evaluate(const Case& c, std::size_t index, const SectionContext& context,
+                      double measured_s) {
   RecordResult result;
   result.index = index;
   result.hw = c.hw;
@@ -138,10 +145,12 @@ RecordResult evaluate(const Case& c, std::size_t index, const SectionContext& co
     const auto model = workload::load_model_config(c.model);
     const auto analysis = workload::analyze(accelerator, workload::build_workload(model, c.spec));
     set_result(result, analysis.step_time, measured_s);
-    const std::int64_t length = c.spec.phase == workload::Phase::decode ? c.spec.context : c.spec.prompt;
+    const std::int64_t length =
+        c.spec.phase == workload::Phase::decode ? c.spec.context : c.spec.prompt;
     if (length >= model.max_positions) {
       result.note += (result.note.empty() ? "" : "; ") + std::string("beyond the model's ") +
-                     std::to_string(model.max_positions) + " trained positions (random weights; same cost)";
+                     std::to_string(model.max_positions) +
+                     " trained positions (random weights; same cost)";
     }
     std::string dominant;
     double share = 0;
@@ -152,7 +161,8 @@ RecordResult evaluate(const Case& c, std::size_t index, const SectionContext& co
       }
     }
     result.bound = dominant;
-    if (!analysis.memory.fits()) result.note += (result.note.empty() ? "" : "; ") + std::string("does not fit");
+    if (!analysis.memory.fits())
+      result.note += (result.note.empty() ? "" : "; ") + std::string("does not fit");
   } catch (const ModelError& error) {
     return skipped(index, c.hw, error.what());
   } catch (const InputError& error) {
@@ -179,7 +189,8 @@ std::vector<RecordResult> run_decode(const Records& records, const SectionContex
     if (record->contains("step_s")) {
       measured = record::number(*record, context, index, "step_s");
     } else if (record->contains("tokens_per_s")) {
-      measured = static_cast<double>(c->spec.batch) / record::number(*record, context, index, "tokens_per_s");
+      measured = static_cast<double>(c->spec.batch) /
+                 record::number(*record, context, index, "tokens_per_s");
     } else {
       results.push_back(skipped(index, c->hw, "no tokens/s or step time"));
       continue;
@@ -202,7 +213,8 @@ std::vector<RecordResult> run_prefill(const Records& records, const SectionConte
       results.push_back(skipped(index, c->hw, "no time to first token recorded"));
       continue;
     }
-    results.push_back(evaluate(*c, index, context, record::number(*record, context, index, "ttft_s")));
+    results.push_back(
+        evaluate(*c, index, context, record::number(*record, context, index, "ttft_s")));
   }
   return results;
 }
@@ -211,12 +223,14 @@ std::vector<RecordResult> run_prefill(const Records& records, const SectionConte
 
 std::vector<SectionDef> workload_sections() {
   return {
-      {"decode", "Decode step (batch 1 and up), published", "measurements.json", "decode", "", run_decode},
-      {"prefill", "Prefill, time to first token, published", "measurements.json", "prefill", "", run_prefill},
-      {"h100/decode", "Decode step, H100 SXM (measured here, CUDA graphs)", "measurements-h100.json", "decode", "",
+      {"decode", "Decode step (batch 1 and up), published", "measurements.json", "decode", "",
        run_decode},
-      {"h100/prefill", "Prefill, H100 SXM (measured here, CUDA graphs)", "measurements-h100.json", "prefill", "",
+      {"prefill", "Prefill, time to first token, published", "measurements.json", "prefill", "",
        run_prefill},
+      {"h100/decode", "Decode step, H100 SXM (measured here, CUDA graphs)",
+       "measurements-h100.json", "decode", "", run_decode},
+      {"h100/prefill", "Prefill, H100 SXM (measured here, CUDA graphs)", "measurements-h100.json",
+       "prefill", "", run_prefill},
   };
 }
 

@@ -8,7 +8,8 @@ namespace ridgeline::workload {
 
 Analysis analyze(const hw::Accelerator& accelerator, const Workload& workload,
                  const AnalysisOptions& options) {
-  const double peak = hw::peak_rate(accelerator, workload.spec.activations);  // throws if unsupported
+  const double peak =
+      hw::peak_rate(accelerator, workload.spec.activations);  // throws if unsupported
   Analysis analysis;
   analysis.hw_id = accelerator.id;
   analysis.model_id = workload.model.id;
@@ -46,7 +47,8 @@ Analysis analyze(const hw::Accelerator& accelerator, const Workload& workload,
   if (workload.spec.phase == Phase::prefill) analysis.ttft = analysis.step_time;
   if (workload.spec.phase == Phase::decode) analysis.tpot = analysis.step_time;
   analysis.mfu = analysis.model_flops / (analysis.step_time * peak);
-  analysis.mbu = analysis.essential_bytes / (analysis.step_time * accelerator.off_chip().bandwidth.value);
+  analysis.mbu =
+      analysis.essential_bytes / (analysis.step_time * accelerator.off_chip().bandwidth.value);
   return analysis;
 }
 

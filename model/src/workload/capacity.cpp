@@ -15,7 +15,8 @@ struct Parts {
   double weights, kv, activations, gradients, optimizer;
 };
 
-Parts parts(const ModelConfig& model, const WorkloadSpec& spec, std::int64_t batch, std::int64_t tokens) {
+Parts parts(const ModelConfig& model, const WorkloadSpec& spec, std::int64_t batch,
+            std::int64_t tokens) {
   const double parameters = count_parameters(model).total();
   const double act_bytes = dtype_bytes(spec.activations);
   const auto b = static_cast<double>(batch);
@@ -41,14 +42,18 @@ Parts parts(const ModelConfig& model, const WorkloadSpec& spec, std::int64_t bat
     const double step_tokens = spec.phase == Phase::decode ? b : b * s;
     const double widest = std::max<double>(
         static_cast<double>(model.intermediate),
-        static_cast<double>(model.moe.expert_intermediate * std::max<std::int64_t>(1, model.moe.experts_per_token)));
+        static_cast<double>(model.moe.expert_intermediate *
+                            std::max<std::int64_t>(1, model.moe.experts_per_token)));
     const double mlp_width = (model.mlp == MlpKind::gated_silu ? 2.0 : 1.0) * widest;
-    p.activations = step_tokens * (4.0 * h + mlp_width) * act_bytes + b * static_cast<double>(model.vocab) * 4.0;
+    p.activations = step_tokens * (4.0 * h + mlp_width) * act_bytes +
+                    b * static_cast<double>(model.vocab) * 4.0;
   }
   return p;
 }
 
-double total(const Parts& p) { return p.weights + p.kv + p.activations + p.gradients + p.optimizer; }
+double total(const Parts& p) {
+  return p.weights + p.kv + p.activations + p.gradients + p.optimizer;
+}
 
 // Largest n in [1, limit] with fits(n), or 0; footprint grows monotonically with n.
 template <typename Fits>
@@ -69,7 +74,8 @@ std::int64_t largest(std::int64_t limit, Fits fits) {
 
 }  // namespace
 
-MemoryFootprint memory_footprint(const ModelConfig& model, const WorkloadSpec& spec, double capacity_bytes) {
+MemoryFootprint memory_footprint(const ModelConfig& model, const WorkloadSpec& spec,
+                                 double capacity_bytes) {
   const std::int64_t tokens = cached_tokens(spec);
   const Parts p = parts(model, spec, spec.batch, tokens);
   MemoryFootprint footprint;

@@ -16,7 +16,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-constexpr std::int64_t kMaxWidth = 1 << 20;      // hidden / intermediate sizes
+constexpr std::int64_t kMaxWidth = 1 << 20;  // hidden / intermediate sizes
 constexpr std::int64_t kMaxLayers = 4096;
 constexpr std::int64_t kMaxHeads = 4096;
 constexpr std::int64_t kMaxVocab = 1 << 24;
@@ -24,8 +24,8 @@ constexpr std::int64_t kMaxPositions = 1 << 26;
 constexpr std::int64_t kMaxExperts = 1 << 16;
 
 const std::vector<std::string>& supported_families() {
-  static const std::vector<std::string> families{"llama", "mistral", "mixtral", "qwen2",
-                                                 "deepseek_v3", "gptj", "gpt3"};
+  static const std::vector<std::string> families{"llama",       "mistral", "mixtral", "qwen2",
+                                                 "deepseek_v3", "gptj",    "gpt3"};
   return families;
 }
 
@@ -41,7 +41,8 @@ void read_llama_style(JsonReader& reader, const json& d, ModelConfig& c) {
   // HuggingFace's defaults for these optional fields: kv heads = heads (MHA), head_dim = hidden /
   // heads, untied embeddings.
   c.kv_heads = reader.optional_count(d, "", "num_key_value_heads", kMaxHeads).value_or(c.heads);
-  c.head_dim = reader.optional_count(d, "", "head_dim", kMaxWidth).value_or(c.heads > 0 ? c.hidden / c.heads : 0);
+  c.head_dim = reader.optional_count(d, "", "head_dim", kMaxWidth)
+                   .value_or(c.heads > 0 ? c.hidden / c.heads : 0);
   c.vocab = reader.count(d, "", "vocab_size", kMaxVocab);
   c.max_positions = reader.count(d, "", "max_position_embeddings", kMaxPositions);
   c.tied_embeddings = reader.optional_bool(d, "", "tie_word_embeddings").value_or(false);
@@ -58,9 +59,11 @@ void read_llama_style(JsonReader& reader, const json& d, ModelConfig& c) {
     c.intermediate = reader.count(d, "", "intermediate_size", kMaxWidth);
     c.moe.routed_experts = reader.count(d, "", "n_routed_experts", kMaxExperts);
     c.moe.experts_per_token = reader.count(d, "", "num_experts_per_tok", kMaxExperts);
-    c.moe.shared_experts = reader.optional_count(d, "", "n_shared_experts", kMaxExperts).value_or(0);
+    c.moe.shared_experts =
+        reader.optional_count(d, "", "n_shared_experts", kMaxExperts).value_or(0);
     c.moe.expert_intermediate = reader.count(d, "", "moe_intermediate_size", kMaxWidth);
-    c.moe.first_dense_layers = reader.optional_count(d, "", "first_k_dense_replace", kMaxLayers).value_or(0);
+    c.moe.first_dense_layers =
+        reader.optional_count(d, "", "first_k_dense_replace", kMaxLayers).value_or(0);
     c.moe.layer_frequency = reader.optional_count(d, "", "moe_layer_freq", kMaxLayers).value_or(1);
     c.uses_mla = true;
     c.mla.q_lora_rank = reader.optional_count(d, "", "q_lora_rank", kMaxWidth).value_or(0);
@@ -75,7 +78,8 @@ void read_llama_style(JsonReader& reader, const json& d, ModelConfig& c) {
   }
   if (c.family == "mistral" || c.family == "mixtral" ||
       (c.family == "qwen2" && reader.optional_bool(d, "", "use_sliding_window").value_or(false))) {
-    if (const auto* window = reader.optional(d, "sliding_window"); window != nullptr && !window->is_null()) {
+    if (const auto* window = reader.optional(d, "sliding_window");
+        window != nullptr && !window->is_null()) {
       c.sliding_window = reader.optional_count(d, "", "sliding_window", kMaxPositions).value_or(0);
     }
   }
@@ -100,7 +104,8 @@ void read_gpt_style(JsonReader& reader, const json& d, ModelConfig& c) {
   c.mlp = MlpKind::gelu;
   c.positions = c.family == "gptj" ? PositionKind::rotary : PositionKind::learned;
   c.attention_bias = c.family == "gpt3";
-  c.tied_embeddings = reader.optional_bool(d, "", "tie_word_embeddings").value_or(c.family == "gpt3");
+  c.tied_embeddings =
+      reader.optional_bool(d, "", "tie_word_embeddings").value_or(c.family == "gpt3");
   const auto act = reader.optional_string(d, "", "activation_function");
   if (act && act->rfind("gelu", 0) != 0) {
     reader.problem("/activation_function",
@@ -115,10 +120,12 @@ bool ModelConfig::is_moe_layer(std::int64_t index) const {
   return (index - moe.first_dense_layers) % std::max<std::int64_t>(1, moe.layer_frequency) == 0;
 }
 
-ModelConfig model_config_from_json(const json& document, const std::string& file, const std::string& id) {
+ModelConfig model_config_from_json(const json& document, const std::string& file,
+                                   const std::string& id) {
   if (!document.is_object()) {
-    throw InputError(file, "/", "expected a JSON object (a HuggingFace config.json), found " +
-                                    json_type_name(document));
+    throw InputError(
+        file, "/",
+        "expected a JSON object (a HuggingFace config.json), found " + json_type_name(document));
   }
   JsonReader reader(file);
   ModelConfig config;
@@ -126,17 +133,20 @@ ModelConfig model_config_from_json(const json& document, const std::string& file
   config.id = id;
   config.family = reader.string(document, "", "model_type");
   const auto& families = supported_families();
-  if (!config.family.empty() && std::find(families.begin(), families.end(), config.family) == families.end()) {
+  if (!config.family.empty() &&
+      std::find(families.begin(), families.end(), config.family) == families.end()) {
     std::string list;
     for (const auto& family : families) list += (list.empty() ? "" : ", ") + family;
-    throw InputError(file, "/model_type", "unsupported model_type '" + config.family + "'; expected one of: " + list);
+    throw InputError(file, "/model_type",
+                     "unsupported model_type '" + config.family + "'; expected one of: " + list);
   }
   if (config.family == "gptj" || config.family == "gpt3") {
     read_gpt_style(reader, document, config);
   } else if (!config.family.empty()) {
     read_llama_style(reader, document, config);
   }
-  if (const auto* meta = reader.optional(document, "_ridgeline"); meta != nullptr && meta->is_object()) {
+  if (const auto* meta = reader.optional(document, "_ridgeline");
+      meta != nullptr && meta->is_object()) {
     if (auto meta_id = reader.optional_string(*meta, "/_ridgeline", "id")) config.id = *meta_id;
     if (const auto it = meta->find("parameters"); it != meta->end() && it->is_number()) {
       config.published_parameters = it->get<double>();
@@ -149,12 +159,14 @@ ModelConfig model_config_from_json(const json& document, const std::string& file
                                                  std::to_string(config.kv_heads) + ")");
     }
     if (config.head_dim == 0) {
-      reader.problem("/num_attention_heads", "head dimension is zero: hidden size " + std::to_string(config.hidden) +
+      reader.problem("/num_attention_heads", "head dimension is zero: hidden size " +
+                                                 std::to_string(config.hidden) +
                                                  " is smaller than the number of heads");
     }
     if (config.is_moe() && config.moe.experts_per_token > config.moe.routed_experts) {
-      reader.problem("/num_experts_per_tok", "more experts per token (" + std::to_string(config.moe.experts_per_token) +
-                                                 ") than experts (" + std::to_string(config.moe.routed_experts) + ")");
+      reader.problem("/num_experts_per_tok",
+                     "more experts per token (" + std::to_string(config.moe.experts_per_token) +
+                         ") than experts (" + std::to_string(config.moe.routed_experts) + ")");
     }
   }
   reader.throw_if_problems();
@@ -177,8 +189,9 @@ ModelConfig load_model_config(const std::string& id_or_path) {
   if (!is_path && !fs::exists(path)) {
     std::string list;
     for (const auto& id : shipped_model_ids()) list += (list.empty() ? "" : ", ") + id;
-    throw InputError("", "", "unknown model '" + id_or_path + "' (not an id of " + models_dir().string() +
-                                 " nor a path to a config.json); known ids: " + list);
+    throw InputError("", "",
+                     "unknown model '" + id_or_path + "' (not an id of " + models_dir().string() +
+                         " nor a path to a config.json); known ids: " + list);
   }
   const std::string id = is_path ? path.stem().string() : id_or_path;
   return model_config_from_json(parse_json_file(path), path.string(), id);
@@ -188,7 +201,8 @@ ParameterCount count_parameters(const ModelConfig& c) {
   const auto d = static_cast<double>(c.hidden);
   ParameterCount count;
   count.embedding = static_cast<double>(c.vocab) * d;
-  if (c.positions == PositionKind::learned) count.embedding += static_cast<double>(c.max_positions) * d;
+  if (c.positions == PositionKind::learned)
+    count.embedding += static_cast<double>(c.max_positions) * d;
   count.lm_head = c.tied_embeddings ? 0.0 : static_cast<double>(c.vocab) * d;
 
   // Attention per layer.
@@ -222,8 +236,10 @@ ParameterCount count_parameters(const ModelConfig& c) {
   for (std::int64_t layer = 0; layer < c.layers; ++layer) {
     if (c.is_moe_layer(layer)) {
       const double router = d * static_cast<double>(c.moe.routed_experts);
-      mlp_total += static_cast<double>(c.moe.routed_experts + c.moe.shared_experts) * expert_mlp + router;
-      mlp_active += static_cast<double>(c.moe.experts_per_token + c.moe.shared_experts) * expert_mlp + router;
+      mlp_total +=
+          static_cast<double>(c.moe.routed_experts + c.moe.shared_experts) * expert_mlp + router;
+      mlp_active +=
+          static_cast<double>(c.moe.experts_per_token + c.moe.shared_experts) * expert_mlp + router;
     } else {
       mlp_total += dense_mlp;
       mlp_active += dense_mlp;

@@ -42,10 +42,10 @@ struct MemoryControllerSpec {
   bool dual_issue = false;               // a row and a column command in the same cycle
   Sourced<std::int64_t> read_queue{64, "estimate", ""};
   Sourced<std::int64_t> write_queue{64, "estimate", ""};
-  std::optional<Sourced<std::int64_t>> command_queue;  // per-bank command queues of this depth
-  std::optional<Sourced<std::int64_t>> active_queue;   // requests whose row is being opened
-  Sourced<double> write_high{0.8, "estimate", ""};     // write mode above this fill fraction
-  Sourced<double> write_low{0.2, "estimate", ""};      // back to reads below this fill fraction
+  std::optional<Sourced<std::int64_t>> command_queue;     // per-bank command queues of this depth
+  std::optional<Sourced<std::int64_t>> active_queue;      // requests whose row is being opened
+  Sourced<double> write_high{0.8, "estimate", ""};        // write mode above this fill fraction
+  Sourced<double> write_low{0.2, "estimate", ""};         // back to reads below this fill fraction
   std::optional<Sourced<std::int64_t>> write_drain_idle;  // drain when idle with more writes
   std::optional<Sourced<std::int64_t>> row_hit_cap;       // hits before a conflict may close a row
   std::optional<Sourced<std::int64_t>> issue_width;       // front-end requests per cycle

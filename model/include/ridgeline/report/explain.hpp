@@ -11,11 +11,13 @@
 
 namespace ridgeline::report {
 
-// One operator of a workload by name ("mlp.gate_up"); throws InputError listing the names if unknown.
+// One operator of a workload by name ("mlp.gate_up"); throws InputError listing the names if
+// unknown.
 std::string explain_operator(const hw::Accelerator& accelerator, const workload::Workload& workload,
                              const std::string& op_name);
 // The whole step: totals, the operators that take most of it, and the what-ifs.
-std::string explain_workload(const hw::Accelerator& accelerator, const workload::Workload& workload);
+std::string explain_workload(const hw::Accelerator& accelerator,
+                             const workload::Workload& workload);
 // One operator cost on its own (from `ridgeline explain op ...`).
 std::string explain_cost(const hw::Accelerator& accelerator, const ops::OpCost& cost,
                          const std::function<ops::OpCost(const hw::Accelerator&)>& reevaluate);

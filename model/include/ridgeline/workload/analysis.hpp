@@ -17,7 +17,7 @@ struct OpResult {
   std::string kind;
   OpGroup group = OpGroup::attention;
   double count = 1;
-  ops::OpCost cost;  // one instance
+  ops::OpCost cost;   // one instance
   std::string bound;  // "compute", a memory level's name, or "overhead"
   double total_time() const { return cost.time * count; }
 };
@@ -31,10 +31,10 @@ struct Analysis {
   double step_time = 0;       // s: the critical path of the DAG (one stream: the sum)
   double tokens_per_step = 0;
   double tokens_per_s = 0;
-  double ttft = 0;  // prefill: time to first token = step time
-  double tpot = 0;  // decode: time per output token = step time
-  double model_flops = 0;  // per step
-  double mfu = 0;          // model FLOPs / (step time × dense peak of the activation dtype)
+  double ttft = 0;             // prefill: time to first token = step time
+  double tpot = 0;             // decode: time per output token = step time
+  double model_flops = 0;      // per step
+  double mfu = 0;              // model FLOPs / (step time × dense peak of the activation dtype)
   double essential_bytes = 0;  // weights + KV cache read per step
   double mbu = 0;              // essential bytes / (step time × off-chip peak bandwidth)
   std::map<std::string, double> bound_share;  // resource → fraction of step time

@@ -18,7 +18,7 @@ enum class MlpKind { gated_silu, gelu };  // gated: gate, up, down (3 matrices);
 enum class PositionKind { rotary, learned };
 
 struct MoeConfig {
-  std::int64_t routed_experts = 0;       // 0: dense model
+  std::int64_t routed_experts = 0;  // 0: dense model
   std::int64_t experts_per_token = 0;
   std::int64_t shared_experts = 0;
   std::int64_t expert_intermediate = 0;  // per expert
@@ -71,13 +71,13 @@ std::vector<std::string> shipped_model_ids();
 
 // Parameter counts (weights only), from the shapes.
 struct ParameterCount {
-  double embedding = 0;   // token (+ learned position) embeddings
-  double attention = 0;   // all layers
-  double mlp = 0;         // all layers, every expert
+  double embedding = 0;  // token (+ learned position) embeddings
+  double attention = 0;  // all layers
+  double mlp = 0;        // all layers, every expert
   double norms = 0;
-  double lm_head = 0;     // 0 when tied
+  double lm_head = 0;  // 0 when tied
   double total() const { return embedding + attention + mlp + norms + lm_head; }
-  double active = 0;      // touched per token (MoE: top-k + shared experts only)
+  double active = 0;  // touched per token (MoE: top-k + shared experts only)
 };
 ParameterCount count_parameters(const ModelConfig& config);
 

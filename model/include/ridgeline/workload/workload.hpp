@@ -67,7 +67,8 @@ struct OpNode {
   double essential_bytes = 0;
 };
 
-using OperatorGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, OpNode>;
+using OperatorGraph =
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, OpNode>;
 
 struct Workload {
   ModelConfig model;

@@ -23,8 +23,10 @@ struct Phase {
   std::string protocol;
 };
 
-// Reduce-scatter (or all-gather: the same traffic reversed) inside every domain with rings.
-Phase intra_ring(const Topology& topology, const std::vector<std::vector<std::size_t>>& domains) {
+// Reduce-scatter (or all-gather: the same traffic reversed; all-reduce: both, one after the other)
+// inside every domain with rings.
+Phase intra_ring(const Topology& topology, const std::vector<std::vector<std::size_t>>& domains,
+                 CollectiveOp op) {
   const std::size_t local = domains.front().size();
   std::vector<Flow> flows;
   for (const auto& domain : domains) {
@@ -38,14 +40,23 @@ Phase intra_ring(const Topology& topology, const std::vector<std::vector<std::si
       0.0, ""};
 }
 
-// Reduce-scatter through each domain's reducing switch: up S, down S/L (all-gather: up S/L,
-// down S); nullopt when a domain has no switch that reduces linked to all its members.
+// The in-domain part through each domain's reducing switch (NVLS): reduce-scatter sends S up and
+// S/L down, all-gather S/L up and S down; an all-reduce overlaps the two, so each link carries
+// S + S/L per direction. nullopt when a domain has no switch that reduces linked to all members.
 std::optional<Phase> intra_switch(const Topology& topology,
-                                  const std::vector<std::vector<std::size_t>>& domains) {
+                                  const std::vector<std::vector<std::size_t>>& domains,
+                                  CollectiveOp op) {
   const auto& system = topology.system();
   const double shard = 1.0 / static_cast<double>(domains.front().size());
+  const double up = op == CollectiveOp::all_gather ? shard
+                    : op == CollectiveOp::all_reduce ? 1.0 + shard
+                                                     : 1.0;
+  const double down = op == CollectiveOp::reduce_scatter ? shard
+                      : op == CollectiveOp::all_reduce   ? 1.0 + shard
+                                                         : 1.0;
   std::vector<Flow> flows;
   Phase phase;
+  double efficiency = 1;
   for (const auto& domain : domains) {
     bool found = false;
     for (std::size_t s = 0; s < system.nodes.size() && !found; ++s) {
@@ -59,23 +70,23 @@ std::optional<Phase> intra_switch(const Topology& topology,
       found = true;
       std::vector<std::pair<std::size_t, std::size_t>> round_trips;
       for (const auto member : domain) {
-        flows.push_back({member, s, 1.0});
-        flows.push_back({s, member, shard});
+        flows.push_back({member, s, up});
+        flows.push_back({s, member, down});
         round_trips.emplace_back(member, s);
       }
       if (phase.steps.empty()) {
-        auto step = step_over(topology, round_trips, 1.0);
+        auto step = step_over(topology, round_trips, op == CollectiveOp::all_reduce ? 2.0 : 1.0);
         step.hardware_latency += node.latency.value;
         phase.steps = {step};
         phase.extra_latency = node.reduction->latency.value;
         phase.protocol = node.reduction->protocol;
-        phase.seconds_per_byte = 1.0 / node.reduction->efficiency.value;  // scaled below
+        efficiency = node.reduction->efficiency.value;
       }
     }
     if (!found) return std::nullopt;
   }
   const auto time = topology.transfer_time(flows);
-  phase.seconds_per_byte *= time.seconds;
+  phase.seconds_per_byte = time.seconds / efficiency;
   phase.bottleneck = time.bottleneck;
   return phase;
 }
@@ -134,20 +145,20 @@ class HierarchicalAlgorithm final : public CollectiveAlgorithm {
     const double inter_steps = static_cast<double>(
         op == CollectiveOp::all_reduce ? 2 * (domains.size() - 1) : domains.size() - 1);
     const Phase inter = inter_ring(topology, domains, inter_steps);
-    std::vector<std::pair<std::string, Phase>> intra{{"ring", intra_ring(topology, domains)}};
-    if (auto in_switch = intra_switch(topology, domains)) {
+    std::vector<std::pair<std::string, Phase>> intra{
+        {"ring", intra_ring(topology, domains, op)}};
+    if (auto in_switch = intra_switch(topology, domains, op)) {
       intra.emplace_back("in-switch", *in_switch);
     }
     std::vector<CostShape> shapes;
     for (const auto& [intra_name, phase] : intra) {
       CostShape shape;
       shape.algorithm = "hierarchical";
-      const double inside = (op == CollectiveOp::all_reduce ? 2.0 : 1.0) * phase.seconds_per_byte;
+      const double inside = phase.seconds_per_byte;
       shape.seconds_per_byte = std::max(inside, inter.seconds_per_byte);
       shape.bottleneck = inside >= inter.seconds_per_byte ? phase.bottleneck : inter.bottleneck;
       append_steps(shape.steps, phase.steps);
       append_steps(shape.steps, inter.steps);
-      if (op == CollectiveOp::all_reduce) append_steps(shape.steps, phase.steps);
       shape.extra_latency = phase.extra_latency;
       shape.protocol = phase.protocol;
       shape.detail = intra_name + " inside " + plural(domains.size(), "domain") + " of " +
