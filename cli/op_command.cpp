@@ -9,6 +9,7 @@
 #include "common.hpp"
 #include "ridgeline/base/units.hpp"
 #include "ridgeline/ops/operator.hpp"
+#include "ridgeline/report/explain.hpp"
 #include "ridgeline/report/table.hpp"
 
 namespace ridgeline::cli {
@@ -18,6 +19,7 @@ namespace {
 struct OpOptions {
   std::string hw;
   OutputOptions output;
+  bool explain = false;
   std::map<std::string, std::string> values;  // by parameter name
 };
 
@@ -94,6 +96,8 @@ void register_op_command(CLI::App& app) {
     auto* command = op->add_subcommand(kind->name(), kind->description());
     command->add_option("--hw", options->hw, "Accelerator id or spec file path")->required();
     add_output_options(*command, options->output);
+    command->add_flag("--explain", options->explain,
+                      "Walk through the derivation and what would change it (as `ridgeline explain`)");
     auto declared = kind->params();
     for (auto& common : ops::condition_params()) declared.push_back(std::move(common));
     for (const auto& spec : declared) {
@@ -118,6 +122,13 @@ void register_op_command(CLI::App& app) {
       const auto accelerator = library().accelerator(options->hw);
       const auto params = ops::parse_params(*kind, given);
       const auto cost = kind->cost(accelerator, params);
+      if (options->explain) {
+        std::cout << cost.kind << " on " << accelerator.name << "\n\n"
+                  << report::explain_cost(accelerator, cost, [kind, &params](const hw::Accelerator& design) {
+                       return kind->cost(design, params);
+                     });
+        return;
+      }
       std::map<std::string, std::string> all(params.values().begin(), params.values().end());
       print_cost(cost, accelerator, *options, all);
     });

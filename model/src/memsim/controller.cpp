@@ -128,7 +128,7 @@ void Controller::accept(std::uint64_t address, bool write, int pc, int bank, std
   if (write) {
     ++stats.writes;
     stats.last_write_done = std::max(stats.last_write_done, now);
-    if (!pending_writes.empty() || true) ++pending_writes[address];
+    ++pending_writes[address];  // reads to it are forwarded while it waits
   } else {
     ++stats.reads;
     if (!pending_writes.empty() && pending_writes.count(address) != 0) {
@@ -563,7 +563,6 @@ class BankRoundRobin : public Scheduler {
         }
       }
     }
-    const int queues = static_cast<int>(c.command_q.size());
     bool row_used = issued, col_used = false;
     int attempts = issued ? (c.cfg.dual_issue ? 1 : 0) : (c.cfg.dual_issue ? 2 : 1);
     int start = c.round_robin;
@@ -587,7 +586,6 @@ class BankRoundRobin : public Scheduler {
       }
       if (!c.cfg.dual_issue) break;
     }
-    (void)queues;
     const bool moved = transfer(c);
     if (issued || moved) return now + 1;
     return earliest;

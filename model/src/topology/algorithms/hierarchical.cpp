@@ -33,7 +33,7 @@ Phase intra_ring(const Topology& topology, const std::vector<std::vector<std::si
     add_ring_step(ring_channels(topology, domain), 1.0 / static_cast<double>(local), true, flows);
   }
   const auto step = topology.transfer_time(flows);
-  const double steps = static_cast<double>(local - 1);
+  const double steps = static_cast<double>(local - 1) * (op == CollectiveOp::all_reduce ? 2 : 1);
   return {
       steps * step.seconds, step.bottleneck,
       ring_step_latency(topology, ring_channels(topology, domains.front()).front(), steps, true),
@@ -48,7 +48,7 @@ std::optional<Phase> intra_switch(const Topology& topology,
                                   CollectiveOp op) {
   const auto& system = topology.system();
   const double shard = 1.0 / static_cast<double>(domains.front().size());
-  const double up = op == CollectiveOp::all_gather ? shard
+  const double up = op == CollectiveOp::all_gather   ? shard
                     : op == CollectiveOp::all_reduce ? 1.0 + shard
                                                      : 1.0;
   const double down = op == CollectiveOp::reduce_scatter ? shard
@@ -145,8 +145,7 @@ class HierarchicalAlgorithm final : public CollectiveAlgorithm {
     const double inter_steps = static_cast<double>(
         op == CollectiveOp::all_reduce ? 2 * (domains.size() - 1) : domains.size() - 1);
     const Phase inter = inter_ring(topology, domains, inter_steps);
-    std::vector<std::pair<std::string, Phase>> intra{
-        {"ring", intra_ring(topology, domains, op)}};
+    std::vector<std::pair<std::string, Phase>> intra{{"ring", intra_ring(topology, domains, op)}};
     if (auto in_switch = intra_switch(topology, domains, op)) {
       intra.emplace_back("in-switch", *in_switch);
     }
