@@ -23,16 +23,7 @@ struct OpOptions {
   std::map<std::string, std::string> values;  // by parameter name
 };
 
-// Traffic in decimal units, comparable with bandwidths in B/s.
-std::string traffic(double bytes) {
-  static constexpr const char* kUnits[] = {"B", "kB", "MB", "GB", "TB", "PB"};
-  int unit = 0;
-  while (bytes >= 1000.0 && unit < 5) {
-    bytes /= 1000.0;
-    ++unit;
-  }
-  return format_number(bytes, 4) + " " + kUnits[unit];
-}
+std::string traffic(double bytes) { return format_traffic(bytes); }
 
 report::Table resource_table(const ops::OpCost& cost, const hw::Accelerator& accelerator) {
   report::Table table;

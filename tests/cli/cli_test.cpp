@@ -1,9 +1,6 @@
 // End-to-end tests of the `ridgeline` binary: exit codes (0 ok, 1 input/model error, 2 usage),
 // the JSON contract of docs/cli.md, and error messages naming file and JSON pointer.
 
-#include <sys/wait.h>
-
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -11,40 +8,17 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "run_cli.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Run {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
+using ridgeline::testing::read_file;
 
-std::string slurp(const fs::path& path) {
-  std::ifstream stream(path);
-  std::ostringstream buffer;
-  buffer << stream.rdbuf();
-  return buffer.str();
-}
+ridgeline::testing::CliRun run(const std::string& arguments) { return ridgeline::testing::run_cli(arguments); }
 
-Run run(const std::string& arguments) {
-  const fs::path err =
-      fs::temp_directory_path() / ("ridgeline-cli-err-" + std::to_string(::getpid()));
-  const std::string command =
-      std::string(RIDGELINE_CLI_PATH) + " " + arguments + " 2>" + err.string();
-  Run result;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  char buffer[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.out.append(buffer, n);
-  const int status = ::pclose(pipe);
-  result.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  result.err = slurp(err);
-  fs::remove(err);
-  return result;
-}
+std::string slurp(const fs::path& path) { return read_file(path.string()); }
 
 TEST(Cli, RooflineJsonContractForH100) {
   const auto result = run("roofline --hw h100-sxm --dtype bf16 --json");

@@ -12,6 +12,8 @@
 #include <sstream>
 
 #include <gtest/gtest.h>
+
+#include "run_cli.hpp"
 #include <nlohmann/json.hpp>
 
 #include "ridgeline/base/error.hpp"
@@ -157,33 +159,7 @@ TEST(OpRegistry, CostJsonHasTheDocumentedKeys) {
 }
 
 // The `op` command: exit codes and the JSON contract.
-struct Run {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-Run run_cli(const std::string& arguments) {
-  namespace fs = std::filesystem;
-  const fs::path err =
-      fs::temp_directory_path() / ("ridgeline-op-err-" + std::to_string(::getpid()));
-  const std::string command =
-      std::string(RIDGELINE_CLI_PATH) + " " + arguments + " 2>" + err.string();
-  Run result;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  char buffer[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.out.append(buffer, n);
-  const int status = ::pclose(pipe);
-  result.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream stream(err);
-  std::ostringstream text;
-  text << stream.rdbuf();
-  result.err = text.str();
-  fs::remove(err);
-  return result;
-}
+using ridgeline::testing::run_cli;
 
 TEST(OpCommand, GemmJsonContract) {
   const auto result =

@@ -246,6 +246,16 @@ double parse_quantity(std::string_view text, Dimension expected) {
   return value;
 }
 
+std::string format_traffic(double bytes, int significant) {
+  static constexpr const char* kUnits[] = {"B", "kB", "MB", "GB", "TB", "PB"};
+  int unit = 0;
+  while (std::fabs(bytes) >= 1000.0 && unit < 5) {
+    bytes /= 1000.0;
+    ++unit;
+  }
+  return format_number(bytes, significant) + " " + kUnits[unit];
+}
+
 std::string format_number(double value, int significant) {
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "%.*g", significant, value);

@@ -91,7 +91,7 @@ std::string explain_cost(const hw::Accelerator& accelerator, const ops::OpCost& 
   for (std::size_t i = 0; i < accelerator.memory.size() && i < cost.bytes.size(); ++i) {
     const auto& level = accelerator.memory[i];
     out << "  " << level.name << std::string(std::max<std::size_t>(1, 10 - level.name.size()), ' ')
-        << format_quantity(cost.bytes[i], Dimension::bytes) << " / "
+        << format_traffic(cost.bytes[i]) << " / "
         << format_quantity(hw::achievable_bandwidth(level), Dimension::bandwidth) << " = "
         << time_text(i < cost.level_time.size() ? cost.level_time[i] : 0.0) << "\n";
   }

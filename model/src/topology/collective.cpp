@@ -11,9 +11,9 @@
 namespace ridgeline::topology {
 namespace {
 
-// Smallest chunk a pipelined algorithm cuts a message into: below a few KiB per chunk the fixed
-// cost of each chunk dominates (NCCL's LL lines are 16 B, but its slices are KiB-sized).
-constexpr double kMinPipelineChunk = 4096.0;
+// Chunk a pipelined algorithm (tree, chain) cuts a message into: NCCL's 4 MiB channel buffer over
+// its 8 pipeline slots (NCCL_BUFFSIZE / NCCL_STEPS, src/include/device.h).
+constexpr double kPipelineChunk = 512.0 * 1024.0;
 
 struct Priced {
   double time = 0;
@@ -28,8 +28,10 @@ struct Priced {
 //   b         = bytes × seconds_per_byte / bandwidth_fraction, and at least
 //               bytes × busbw factor / max_bus_bandwidth (the protocol's cap on busbw)
 //   plain:      t = launch + extra + α_steps + b
-//   pipelined:  t = launch + extra + (d + k − 1) · (α_steps / d + b / k), k chunks chosen
-//               to minimise it: k* = sqrt((d − 1) · b / (α_steps / d)), 1 <= k <= bytes / 4 KiB.
+//   pipelined:  t = launch + extra + α_steps + b + (d − 1) · b / k through d stages in
+//               k = ceil(bytes / 512 KiB) chunks: the first chunk fills the pipeline, the others
+//               follow one chunk time apart; a stage's latency overlaps the chunks behind it, as
+//               NCCL keeps 8 chunks in flight per channel.
 Priced price(const CostShape& shape, const Protocol& protocol, CollectiveOp op, std::size_t ranks,
              double bytes) {
   double steps_latency = 0;
@@ -51,15 +53,8 @@ Priced price(const CostShape& shape, const Protocol& protocol, CollectiveOp op, 
     priced.time = fixed + steps_latency + b;
   } else {
     const double d = static_cast<double>(shape.pipeline_stages);
-    const double per_stage = steps_latency / d;
-    const double max_chunks = std::max(1.0, std::floor(bytes / kMinPipelineChunk));
-    const double ideal = std::sqrt(std::max(0.0, (d - 1) * b / per_stage));
-    auto pipeline = [&](double k) { return (d + k - 1) * (per_stage + b / k); };
-    double best = std::numeric_limits<double>::infinity();
-    for (const double k : {std::floor(ideal), std::ceil(ideal)}) {
-      best = std::min(best, pipeline(std::clamp(k, 1.0, max_chunks)));
-    }
-    priced.time = fixed + best;
+    const double chunks = std::max(1.0, std::ceil(bytes / kPipelineChunk));
+    priced.time = fixed + steps_latency + b + (d - 1) * b / chunks;
   }
   priced.latency = priced.time - b;
   return priced;

@@ -30,16 +30,7 @@ std::string fmt_time(double seconds) {
 std::string fmt_bw(double bandwidth) {
   return format_quantity(bandwidth, Dimension::bandwidth);
 }
-// Traffic in decimal units, comparable with bandwidths in B/s.
-std::string fmt_traffic(double bytes) {
-  static constexpr const char* kUnits[] = {"B", "kB", "MB", "GB", "TB", "PB"};
-  int unit = 0;
-  while (bytes >= 1000.0 && unit < 5) {
-    bytes /= 1000.0;
-    ++unit;
-  }
-  return format_number(bytes, 4) + " " + kUnits[unit];
-}
+std::string fmt_traffic(double bytes) { return format_traffic(bytes); }
 std::string fmt_pct(double fraction) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%+.1f %%", fraction * 100.0);

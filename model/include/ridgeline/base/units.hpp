@@ -49,6 +49,10 @@ double parse_quantity(std::string_view text, Dimension expected);
 // `significant` digits ("3.35 TB/s", "80 GB", "989.4 TFLOP/s").
 std::string format_quantity(double value_in_si, Dimension dimension, int significant = 4);
 
+// Bytes moved, always in decimal units (kB, MB, GB) so that they compare directly with bandwidths
+// in B/s; format_quantity(bytes) prefers KiB/MiB for binary-round sizes such as cache capacities.
+std::string format_traffic(double bytes, int significant = 4);
+
 // Formats a plain number with `significant` digits, trailing zeros removed ("0.803", "1.2e+15").
 std::string format_number(double value, int significant = 4);
 

@@ -35,8 +35,8 @@ struct CostShape {
   // Bandwidth term: seconds per byte of the message (nccl-tests size) with every link at its
   // achievable rate; the protocol's bandwidth fraction divides it.
   double seconds_per_byte = 0;
-  // > 0: the message goes through a pipeline of this many stages (tree, chain) in chunks; the
-  // model picks the chunk count that minimises (stages + chunks − 1) × (step + chunk time).
+  // > 0: the message goes through a pipeline of this many stages (tree, chain) in 512 KiB
+  // chunks, which adds (stages − 1) chunk times of fill to the bandwidth term.
   std::size_t pipeline_stages = 0;
   std::optional<Arc> bottleneck;  // the arc that binds the bandwidth term
   std::string protocol;           // non-empty: the only protocol this shape runs with

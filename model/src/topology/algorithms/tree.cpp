@@ -56,8 +56,19 @@ class TreeAlgorithm final : public CollectiveAlgorithm {
     }
     const auto domains = by_domain(context.topology, context.nodes);
     const bool two_trees = domains.size() > 1 && op == CollectiveOp::all_reduce;
-    std::vector<std::map<std::size_t, std::size_t>> trees{build_tree(domains, false)};
-    if (two_trees) trees.push_back(build_tree(domains, true));
+    // As NCCL's channels: one pair of trees per member position, each entering the domains at a
+    // different member (so through a different NIC); the first is rooted at the group's first rank.
+    std::size_t positions = op == CollectiveOp::all_reduce ? context.nodes.size() : 1;
+    for (const auto& domain : domains) positions = std::min(positions, domain.size());
+    std::vector<std::map<std::size_t, std::size_t>> trees;
+    for (std::size_t c = 0; c < positions; ++c) {
+      auto rotated = domains;
+      for (auto& domain : rotated) {
+        std::rotate(domain.begin(), domain.begin() + static_cast<std::ptrdiff_t>(c), domain.end());
+      }
+      trees.push_back(build_tree(rotated, false));
+      if (two_trees) trees.push_back(build_tree(rotated, true));
+    }
     const double share = 1.0 / static_cast<double>(trees.size());
     std::vector<Flow> flows;
     for (const auto& tree : trees) {
@@ -84,7 +95,7 @@ class TreeAlgorithm final : public CollectiveAlgorithm {
     shape.seconds_per_byte = time.seconds;
     shape.bottleneck = time.bottleneck;
     shape.pipeline_stages = static_cast<std::size_t>(passes) * depth;
-    shape.detail = std::string(two_trees ? "2 binary trees" : "1 tree") + " over " +
+    shape.detail = plural(trees.size(), two_trees ? "binary tree" : "tree") + " over " +
                    plural(domains.size(), "domain") + ", depth " + std::to_string(depth);
     return {shape};
   }
