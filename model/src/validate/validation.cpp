@@ -676,7 +676,11 @@ std::string render_markdown(const Report& report) {
       "* Nothing is fitted to these records: every efficiency comes from the spec files "
       "(achievable fractions, latencies, overheads) or from the structure of the kernels (tiles, "
       "waves, fill, Little's law). Notes flag records the spec was calibrated on.\n";
-  md += "* Target (issue 7): median absolute error ≤ 15 % for GEMM across shapes.\n\n";
+  md += "* Targets (issue 7): median absolute error ≤ 15 % for GEMM across shapes, for batch-1 "
+        "decode and for prefill time to first token.\n";
+  md += "* The HBM timing model against cycle-accurate simulators (DRAMSim3, Ramulator 2.1) is "
+        "compared in [validation-memsim.md](validation-memsim.md); collectives against NCCL/RCCL "
+        "measurements in [validation-collectives.md](validation-collectives.md).\n\n";
 
   md += "## Summary\n\n";
   md +=
