@@ -1,6 +1,8 @@
 #include "ridgeline/topology/topology.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <limits>
 #include <numeric>
 #include <random>
@@ -168,7 +170,8 @@ double Topology::max_flow(const std::vector<std::size_t>& side_a,
   FlowGraph flow_graph(n + 2);
   auto capacity = boost::get(boost::edge_capacity, flow_graph);
   auto reverse = boost::get(boost::edge_reverse, flow_graph);
-  auto add_arc = [&](std::size_t u, std::size_t v, double c) {
+  // Whole bytes/s: push-relabel checks flow conservation exactly, which doubles cannot promise.
+  auto add_arc = [&](std::size_t u, std::size_t v, std::int64_t c) {
     const auto forward = boost::add_edge(u, v, flow_graph).first;
     const auto backward = boost::add_edge(v, u, flow_graph).first;
     capacity[forward] = c;
@@ -176,18 +179,20 @@ double Topology::max_flow(const std::vector<std::size_t>& side_a,
     reverse[forward] = backward;
     reverse[backward] = forward;
   };
+  std::int64_t total = 1;
   for (const auto& link : system_.links) {
     if (link.tier == Tier::host) continue;  // the collective fabric: scale-up and scale-out
-    const double c = achievable ? link.achievable_bandwidth() : link.bandwidth();
+    const auto c = std::llround(achievable ? link.achievable_bandwidth() : link.bandwidth());
     add_arc(link.a, link.b, c);
     add_arc(link.b, link.a, c);
+    total += 2 * c;
   }
-  const double unbounded = 1e30;
+  const std::int64_t unbounded = total;  // more than any cut
   const std::size_t source = n;
   const std::size_t sink = n + 1;
   for (const auto node : side_a) add_arc(source, node, unbounded);
   for (const auto node : side_b) add_arc(node, sink, unbounded);
-  return boost::push_relabel_max_flow(flow_graph, source, sink);
+  return static_cast<double>(boost::push_relabel_max_flow(flow_graph, source, sink));
 }
 
 Bisection Topology::bisection(const std::vector<std::size_t>& accelerators, bool achievable) const {
