@@ -23,7 +23,9 @@ struct OpOptions {
   std::map<std::string, std::string> values;  // by parameter name
 };
 
-std::string traffic(double bytes) { return format_traffic(bytes); }
+std::string traffic(double bytes) {
+  return format_traffic(bytes);
+}
 
 report::Table resource_table(const ops::OpCost& cost, const hw::Accelerator& accelerator) {
   report::Table table;
@@ -87,8 +89,9 @@ void register_op_command(CLI::App& app) {
     auto* command = op->add_subcommand(kind->name(), kind->description());
     command->add_option("--hw", options->hw, "Accelerator id or spec file path")->required();
     add_output_options(*command, options->output);
-    command->add_flag("--explain", options->explain,
-                      "Walk through the derivation and what would change it (as `ridgeline explain`)");
+    command->add_flag(
+        "--explain", options->explain,
+        "Walk through the derivation and what would change it (as `ridgeline explain`)");
     auto declared = kind->params();
     for (auto& common : ops::condition_params()) declared.push_back(std::move(common));
     for (const auto& spec : declared) {
@@ -115,9 +118,10 @@ void register_op_command(CLI::App& app) {
       const auto cost = kind->cost(accelerator, params);
       if (options->explain) {
         std::cout << cost.kind << " on " << accelerator.name << "\n\n"
-                  << report::explain_cost(accelerator, cost, [kind, &params](const hw::Accelerator& design) {
-                       return kind->cost(design, params);
-                     });
+                  << report::explain_cost(accelerator, cost,
+                                          [kind, &params](const hw::Accelerator& design) {
+                                            return kind->cost(design, params);
+                                          });
         return;
       }
       std::map<std::string, std::string> all(params.values().begin(), params.values().end());

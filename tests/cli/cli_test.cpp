@@ -16,9 +16,13 @@ namespace fs = std::filesystem;
 
 using ridgeline::testing::read_file;
 
-ridgeline::testing::CliRun run(const std::string& arguments) { return ridgeline::testing::run_cli(arguments); }
+ridgeline::testing::CliRun run(const std::string& arguments) {
+  return ridgeline::testing::run_cli(arguments);
+}
 
-std::string slurp(const fs::path& path) { return read_file(path.string()); }
+std::string slurp(const fs::path& path) {
+  return read_file(path.string());
+}
 
 TEST(Cli, RooflineJsonContractForH100) {
   const auto result = run("roofline --hw h100-sxm --dtype bf16 --json");
@@ -135,24 +139,28 @@ TEST(Cli, ValidateNamesFileAndPointer) {
 
 TEST(Cli, AnalyzeAcceptance70bOnOneH100) {
   // bf16: 70.55e9 parameters × 2 B = 141.1 GB of weights against 80 GB: does not fit.
-  const auto bf16 = run(
-      "analyze --hw h100-sxm --model llama-3-70b --phase decode --batch 1 --context 4096 --weights bf16 --json");
+  const auto bf16 =
+      run("analyze --hw h100-sxm --model llama-3-70b --phase decode --batch 1 --context 4096 "
+          "--weights bf16 --json");
   ASSERT_EQ(bf16.code, 0) << bf16.err;
   const auto not_fitting = nlohmann::json::parse(bf16.out);
   EXPECT_FALSE(not_fitting["memory"]["fits"].get<bool>());
   EXPECT_NEAR(not_fitting["memory"]["weights_bytes"].get<double>(), 141.1e9, 0.1e9);
   EXPECT_GT(not_fitting["memory"]["shortfall_bytes"].get<double>(), 61e9);
-  const auto text = run("analyze --hw h100-sxm --model llama-3-70b --phase decode --batch 1 --context 4096");
+  const auto text =
+      run("analyze --hw h100-sxm --model llama-3-70b --phase decode --batch 1 --context 4096");
   EXPECT_NE(text.out.find("does not fit"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("short by"), std::string::npos) << text.out;
   // fp8: 70.6 GB fits, and HBM binds most of the step.
-  const auto fp8 = run(
-      "analyze --hw h100-sxm --model llama-3-70b --phase decode --batch 1 --context 4096 --weights fp8 --json");
+  const auto fp8 =
+      run("analyze --hw h100-sxm --model llama-3-70b --phase decode --batch 1 --context 4096 "
+          "--weights fp8 --json");
   ASSERT_EQ(fp8.code, 0) << fp8.err;
   const auto fitting = nlohmann::json::parse(fp8.out);
   EXPECT_TRUE(fitting["memory"]["fits"].get<bool>());
   EXPECT_GT(fitting["bound_share"]["HBM3"].get<double>(), 0.5);
-  for (const char* key : {"step_time_s", "tokens_per_s", "tpot_s", "mfu", "mbu", "memory", "bound_share", "ops"}) {
+  for (const char* key :
+       {"step_time_s", "tokens_per_s", "tpot_s", "mfu", "mbu", "memory", "bound_share", "ops"}) {
     EXPECT_TRUE(fitting.contains(key)) << key;
   }
   for (const auto& op : fitting["ops"]) {
@@ -168,17 +176,19 @@ TEST(Cli, AnalyzeBadInputExitsOne) {
     EXPECT_EQ(result.code, 1) << arguments;
     EXPECT_NE(result.err.find(fragment), std::string::npos) << arguments << "\n" << result.err;
   };
-  expect_error("analyze --hw h100-sxm --model llama-9-9b --context 10", "unknown model 'llama-9-9b'");
+  expect_error("analyze --hw h100-sxm --model llama-9-9b --context 10",
+               "unknown model 'llama-9-9b'");
   expect_error("analyze --hw h100-sxm --model llama-2-7b --batch 0 --context 10", "--batch");
-  expect_error("analyze --hw h100-sxm --model llama-2-7b --context 100000", "beyond llama-2-7b's maximum");
+  expect_error("analyze --hw h100-sxm --model llama-2-7b --context 100000",
+               "beyond llama-2-7b's maximum");
   expect_error("analyze --hw a100-sxm --model llama-2-7b --context 10 --activations fp8", "no fp8");
   expect_error("analyze --hw h100-sxm --model llama-2-7b --phase prefill", "--prompt");
   EXPECT_EQ(run("analyze --hw h100-sxm --model llama-2-7b --phase sideways").code, 2);
 }
 
 TEST(Cli, ExplainShowsTheWhatIf) {
-  const auto result =
-      run("explain --hw h100-sxm --model llama-3-8b --phase decode --context 2048 --op mlp.gate_up");
+  const auto result = run(
+      "explain --hw h100-sxm --model llama-3-8b --phase decode --context 2048 --op mlp.gate_up");
   ASSERT_EQ(result.code, 0) << result.err;
   EXPECT_NE(result.out.find("doubling HBM3 bandwidth"), std::string::npos) << result.out;
   EXPECT_NE(result.out.find("bound by HBM3"), std::string::npos) << result.out;

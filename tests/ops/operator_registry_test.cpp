@@ -13,8 +13,8 @@
 
 #include <gtest/gtest.h>
 
-#include "run_cli.hpp"
 #include <nlohmann/json.hpp>
+#include "run_cli.hpp"
 
 #include "ridgeline/base/error.hpp"
 #include "ridgeline/hw/library.hpp"

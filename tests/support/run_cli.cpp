@@ -21,9 +21,11 @@ std::string read_file(const std::string& path) {
 CliRun run_cli(const std::string& arguments) {
   namespace fs = std::filesystem;
   static std::atomic<int> counter{0};
-  const fs::path err = fs::temp_directory_path() / ("ridgeline-cli-err-" + std::to_string(::getpid()) + "-" +
-                                                    std::to_string(counter++));
-  const std::string command = std::string(RIDGELINE_CLI_PATH) + " " + arguments + " 2>" + err.string();
+  const fs::path err =
+      fs::temp_directory_path() /
+      ("ridgeline-cli-err-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  const std::string command =
+      std::string(RIDGELINE_CLI_PATH) + " " + arguments + " 2>" + err.string();
   CliRun result;
   FILE* pipe = ::popen(command.c_str(), "r");
   if (pipe == nullptr) return result;

@@ -1,5 +1,6 @@
 #pragma once
-// Runs the `ridgeline` binary built beside the tests, for end-to-end tests of exit codes and output.
+// Runs the `ridgeline` binary built beside the tests, for end-to-end tests of exit codes and
+// output.
 
 #include <string>
 

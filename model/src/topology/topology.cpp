@@ -163,8 +163,8 @@ double Topology::max_flow(const std::vector<std::size_t>& side_a,
   using FlowGraph = boost::adjacency_list<
       boost::vecS, boost::vecS, boost::directedS, boost::no_property,
       boost::property<
-          boost::edge_capacity_t, double,
-          boost::property<boost::edge_residual_capacity_t, double,
+          boost::edge_capacity_t, std::int64_t,
+          boost::property<boost::edge_residual_capacity_t, std::int64_t,
                           boost::property<boost::edge_reverse_t, Traits::edge_descriptor>>>>;
   const std::size_t n = system_.nodes.size();
   FlowGraph flow_graph(n + 2);

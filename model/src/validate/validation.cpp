@@ -30,7 +30,9 @@ std::string fmt_time(double seconds) {
 std::string fmt_bw(double bandwidth) {
   return format_quantity(bandwidth, Dimension::bandwidth);
 }
-std::string fmt_traffic(double bytes) { return format_traffic(bytes); }
+std::string fmt_traffic(double bytes) {
+  return format_traffic(bytes);
+}
 std::string fmt_pct(double fraction) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%+.1f %%", fraction * 100.0);
@@ -676,11 +678,13 @@ std::string render_markdown(const Report& report) {
       "* Nothing is fitted to these records: every efficiency comes from the spec files "
       "(achievable fractions, latencies, overheads) or from the structure of the kernels (tiles, "
       "waves, fill, Little's law). Notes flag records the spec was calibrated on.\n";
-  md += "* Targets (issue 7): median absolute error ≤ 15 % for GEMM across shapes, for batch-1 "
-        "decode and for prefill time to first token.\n";
-  md += "* The HBM timing model against cycle-accurate simulators (DRAMSim3, Ramulator 2.1) is "
-        "compared in [validation-memsim.md](validation-memsim.md); collectives against NCCL/RCCL "
-        "measurements in [validation-collectives.md](validation-collectives.md).\n\n";
+  md +=
+      "* Targets (issue 7): median absolute error ≤ 15 % for GEMM across shapes, for batch-1 "
+      "decode and for prefill time to first token.\n";
+  md +=
+      "* The HBM timing model against cycle-accurate simulators (DRAMSim3, Ramulator 2.1) is "
+      "compared in [validation-memsim.md](validation-memsim.md); collectives against NCCL/RCCL "
+      "measurements in [validation-collectives.md](validation-collectives.md).\n\n";
 
   md += "## Summary\n\n";
   md +=
