@@ -14,7 +14,9 @@ namespace ridgeline::memsim {
 void LatencyHistogram::add(std::int64_t cycles) {
   cycles = std::max<std::int64_t>(cycles, 0);
   if (cycles < kExact) {
-    ++exact_[static_cast<std::size_t>(cycles)];
+    const auto bin = static_cast<std::size_t>(cycles);
+    if (bin >= exact_.size()) exact_.resize(std::max<std::size_t>(bin + 1, 2 * exact_.size()), 0);
+    ++exact_[bin];
   } else {
     ++log_[std::bit_width(static_cast<std::uint64_t>(cycles))];
   }
@@ -24,7 +26,8 @@ void LatencyHistogram::add(std::int64_t cycles) {
 }
 
 void LatencyHistogram::merge(const LatencyHistogram& other) {
-  for (std::size_t i = 0; i < exact_.size(); ++i) exact_[i] += other.exact_[i];
+  if (other.exact_.size() > exact_.size()) exact_.resize(other.exact_.size(), 0);
+  for (std::size_t i = 0; i < other.exact_.size(); ++i) exact_[i] += other.exact_[i];
   for (std::size_t i = 0; i < log_.size(); ++i) log_[i] += other.log_[i];
   count_ += other.count_;
   sum_ += other.sum_;
@@ -100,6 +103,10 @@ Controller::Controller(const DeviceModel& device_model, int pc_count)
   slots.resize(static_cast<std::size_t>(capacity));
   for (int i = capacity - 1; i >= 0; --i) free_slots.push_back(i);
   if (cfg.command_queue > 0) command_q.resize(banks.size());
+  for (int w = 0; w < 2; ++w) {
+    bank_q[w].resize(banks.size());
+    bank_mask[w].assign((banks.size() + 63) / 64, 0);
+  }
   memo_stamp_.assign(banks.size() * 3, 0);
   memo_value_.assign(banks.size() * 3, 0);
   scheduler_ = make_scheduler(cfg.scheduler);
@@ -147,7 +154,12 @@ void Controller::accept(std::uint64_t address, bool write, int pc, int bank, std
   slot.bank = bank;
   slot.write = write;
   slot.counted = false;
+  slot.seq = next_seq_++;
   (write ? write_q : read_q).push_back(index);
+  auto& bank_queue = bank_q[write ? 1 : 0][static_cast<std::size_t>(bank)];
+  bank_queue.slots.push_back(index);
+  if (banks[static_cast<std::size_t>(bank)].open_row == row) ++bank_queue.hits;
+  bank_mask[write ? 1 : 0][static_cast<std::size_t>(bank) / 64] |= std::uint64_t{1} << (bank % 64);
   wake_ = std::min(wake_, now + 1);
 }
 
@@ -237,6 +249,37 @@ bool Controller::refresh_closing_blocked(const RefreshJob& job) const {
   return active_holds_pc(job.pc);
 }
 
+void Controller::dequeue_at(bool write, std::size_t position) {
+  auto& queue = write ? write_q : read_q;
+  const int index = queue[position];
+  queue.erase(queue.begin() + static_cast<std::ptrdiff_t>(position));
+  const Slot& slot = slots[static_cast<std::size_t>(index)];
+  const auto b = static_cast<std::size_t>(slot.bank);
+  auto& bank_queue = bank_q[write ? 1 : 0][b];
+  bank_queue.slots.erase(std::find(bank_queue.slots.begin(), bank_queue.slots.end(), index));
+  if (slot.row == banks[b].open_row) --bank_queue.hits;
+  if (bank_queue.slots.empty()) bank_mask[write ? 1 : 0][b / 64] &= ~(std::uint64_t{1} << (b % 64));
+}
+
+void Controller::dequeue(bool write, int index) {
+  const auto& queue = write ? write_q : read_q;
+  dequeue_at(write, static_cast<std::size_t>(std::find(queue.begin(), queue.end(), index) -
+                                             queue.begin()));
+}
+
+// Sets a bank's open row (-1: closed) and recounts the buffered requests that hit it.
+void Controller::open_row(BankState& bank, int b, std::int64_t row) {
+  bank.open_row = row;
+  for (auto& kind : bank_q) {
+    auto& bank_queue = kind[static_cast<std::size_t>(b)];
+    bank_queue.hits = 0;
+    if (row < 0) continue;
+    for (const int index : bank_queue.slots) {
+      if (slots[static_cast<std::size_t>(index)].row == row) ++bank_queue.hits;
+    }
+  }
+}
+
 bool Controller::active_holds_bank(int bank) const {
   for (const int index : active_q) {
     if (slots[static_cast<std::size_t>(index)].bank == bank) return true;
@@ -276,7 +319,7 @@ void Controller::issue(Cmd cmd, int b, std::int64_t now, Slot* slot) {
   switch (cmd) {
     case Cmd::act:
       ++stats.commands.act;
-      bank.open_row = slot != nullptr ? slot->row : 0;
+      open_row(bank, b, slot != nullptr ? slot->row : 0);
       bank.hits = 0;
       bank.act_time = now;
       bank.next_act = std::max(bank.next_act, now + t.RC);
@@ -290,7 +333,7 @@ void Controller::issue(Cmd cmd, int b, std::int64_t now, Slot* slot) {
       break;
     case Cmd::pre:
       ++stats.commands.pre;
-      bank.open_row = -1;
+      open_row(bank, b, -1);
       bank.next_act = std::max(bank.next_act, now + t.RP);
       pc.next_pre = std::max(pc.next_pre, now + t.PPD);
       break;
@@ -334,7 +377,7 @@ void Controller::issue(Cmd cmd, int b, std::int64_t now, Slot* slot) {
         const std::int64_t write_recovery = now + t.CWL + t.burst + t.WR;
         bank.next_pre = std::max(bank.next_pre, write_recovery);
         if (auto_pre) {
-          bank.open_row = -1;
+          open_row(bank, b, -1);
           bank.next_act = std::max({bank.next_act, write_recovery + t.RP, bank.act_time + t.RC});
         }
         stats.last_write_done = std::max(stats.last_write_done, now + t.CWL + t.burst);
@@ -343,7 +386,7 @@ void Controller::issue(Cmd cmd, int b, std::int64_t now, Slot* slot) {
         pc.next_rd = std::max(pc.next_rd, now + t.burst);
         bank.next_pre = std::max(bank.next_pre, now + t.RTP);
         if (auto_pre) {
-          bank.open_row = -1;
+          open_row(bank, b, -1);
           bank.next_act =
               std::max({bank.next_act, now + t.burst + t.RTP + t.RP, bank.act_time + t.RC});
         }
@@ -375,7 +418,7 @@ void Controller::issue_refresh(const RefreshJob& job, Cmd cmd, std::int64_t now)
     for (int b = first; b < first + banks_per_pc; ++b) {
       auto& bank = banks[static_cast<std::size_t>(b)];
       if (bank.open_row >= 0) {
-        bank.open_row = -1;
+        open_row(bank, b, -1);
         bank.next_act = std::max(bank.next_act, now + t.RP);
       }
     }
@@ -505,30 +548,78 @@ class FrFcfs : public Scheduler {
     }
     // 3. The oldest ready request of the read or the write buffer, unless its command would close
     // a row that an active request waits for (then the cycle goes unused, as in Ramulator).
+    // Requests of one bank that all hit (or all miss) its open row share their next command and its
+    // ready time, so only the oldest hit and the oldest non-hit of each bank are candidates; the
+    // oldest ready candidate is the oldest ready request.
     c.update_write_mode();
-    auto& queue = c.write_mode ? c.write_q : c.read_q;
-    for (std::size_t i = 0; i < queue.size(); ++i) {
-      const int index = queue[i];
-      Slot& slot = c.slots[static_cast<std::size_t>(index)];
-      if (slot.bank == refreshing_bank) continue;
+    const bool write = c.write_mode;
+    const Candidate best = oldest_ready(c, now, write, refreshing_bank, earliest);
+    if (best.index < 0) return false;
+    if (best.cmd == Cmd::pre && c.active_holds_bank(best.bank)) return false;
+    c.issue(best.cmd, best.bank, now, &c.slots[static_cast<std::size_t>(best.index)]);
+    if (is_column(best.cmd)) {
+      c.dequeue(write, best.index);
+      c.finish(best.index, now);
+    } else if (best.cmd == Cmd::act && static_cast<int>(c.active_q.size()) < c.cfg.active_queue) {
+      c.dequeue(write, best.index);
+      c.active_q.push_back(best.index);
+    }
+    return true;
+  }
+
+  struct Candidate {
+    int index = -1;
+    int bank = -1;
+    Cmd cmd = Cmd::none;
+    std::uint64_t seq = std::numeric_limits<std::uint64_t>::max();
+  };
+
+  // The oldest request of the buffer whose next command can issue at `now`. `earliest` takes a
+  // lower bound of the ready times of the others (a busy bus bounds every command that needs it).
+  static Candidate oldest_ready(Controller& c, std::int64_t now, bool write, int refreshing_bank,
+                                std::int64_t& earliest) {
+    const auto& bank_queues = c.bank_q[write ? 1 : 0];
+    const auto& mask = c.bank_mask[write ? 1 : 0];
+    const std::int64_t row_bus = c.row_bus_ready();
+    const std::int64_t col_bus = c.col_bus_ready();
+    const bool rows_free = row_bus <= now;
+    const bool columns_free = col_bus <= now;
+    bool rows_wait = false, columns_wait = false;
+    Candidate best;
+    const auto consider = [&](int index, int b) {
+      const Slot& slot = c.slots[static_cast<std::size_t>(index)];
       const Cmd cmd = c.command_for(slot);
-      const std::int64_t ready = c.cached_ready(cmd, slot.bank);
+      const std::int64_t ready = c.cached_ready(cmd, b);
       if (ready > now) {
         earliest = std::min(earliest, ready);
-        continue;
+      } else if (slot.seq < best.seq) {
+        best = {index, b, cmd, slot.seq};
       }
-      if (cmd == Cmd::pre && c.active_holds_bank(slot.bank)) return false;
-      c.issue(cmd, slot.bank, now, &slot);
-      if (is_column(cmd)) {
-        queue.erase(queue.begin() + static_cast<std::ptrdiff_t>(i));
-        c.finish(index, now);
-      } else if (cmd == Cmd::act && static_cast<int>(c.active_q.size()) < c.cfg.active_queue) {
-        queue.erase(queue.begin() + static_cast<std::ptrdiff_t>(i));
-        c.active_q.push_back(index);
+    };
+    for (std::size_t w = 0; w < mask.size(); ++w) {
+      for (std::uint64_t bits = mask[w]; bits != 0; bits &= bits - 1) {
+        const int b = static_cast<int>(w * 64) + std::countr_zero(bits);
+        if (b == refreshing_bank) continue;
+        const auto& queue = bank_queues[static_cast<std::size_t>(b)];
+        const std::int64_t open = c.banks[static_cast<std::size_t>(b)].open_row;
+        const int size = static_cast<int>(queue.slots.size());
+        const bool hits = queue.hits > 0, others = queue.hits < size;
+        bool want_hit = hits && columns_free, want_other = others && rows_free;
+        columns_wait = columns_wait || (hits && !columns_free);
+        rows_wait = rows_wait || (others && !rows_free);
+        for (const int index : queue.slots) {
+          if (!want_hit && !want_other) break;
+          const bool hit = c.slots[static_cast<std::size_t>(index)].row == open;
+          if (hit ? want_hit : want_other) {
+            consider(index, b);
+            (hit ? want_hit : want_other) = false;
+          }
+        }
       }
-      return true;
     }
-    return false;
+    if (rows_wait) earliest = std::min(earliest, row_bus);
+    if (columns_wait) earliest = std::min(earliest, col_bus);
+    return best;
   }
 };
 
@@ -642,7 +733,8 @@ class BankRoundRobin : public Scheduler {
           c.cfg.write_drain_idle >= 0 && writes > c.cfg.write_drain_idle && c.command_queued == 0;
       if (full || idle || c.read_q.empty()) c.draining = writes;
     }
-    auto& queue = c.draining > 0 ? c.write_q : c.read_q;
+    const bool write = c.draining > 0;
+    const auto& queue = write ? c.write_q : c.read_q;
     for (std::size_t i = 0; i < queue.size(); ++i) {
       const int index = queue[i];
       const Slot& slot = c.slots[static_cast<std::size_t>(index)];
@@ -650,7 +742,7 @@ class BankRoundRobin : public Scheduler {
       if (static_cast<int>(target.size()) >= depth) continue;
       target.push_back(index);
       ++c.command_queued;
-      queue.erase(queue.begin() + static_cast<std::ptrdiff_t>(i));
+      c.dequeue_at(write, i);
       if (c.draining > 0) --c.draining;
       return true;
     }
