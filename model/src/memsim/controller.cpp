@@ -105,8 +105,13 @@ Controller::Controller(const DeviceModel& device_model, int pc_count)
   if (cfg.command_queue > 0) command_q.resize(banks.size());
   for (int w = 0; w < 2; ++w) {
     bank_q[w].resize(banks.size());
-    bank_mask[w].assign((banks.size() + 63) / 64, 0);
+    hit_mask[w].assign((banks.size() + 63) / 64, 0);
+    row_head[w].assign(banks.size(), -1);
+    row_key[w].assign(banks.size(), std::numeric_limits<std::uint64_t>::max());
   }
+  row_local.assign(banks.size(), 0);
+  row_closed.assign(banks.size(), 1);
+  bank_bits = std::max(1, static_cast<int>(std::bit_width(banks.size())));
   memo_stamp_.assign(banks.size() * 3, 0);
   memo_value_.assign(banks.size() * 3, 0);
   scheduler_ = make_scheduler(cfg.scheduler);
@@ -159,7 +164,7 @@ void Controller::accept(std::uint64_t address, bool write, int pc, int bank, std
   auto& bank_queue = bank_q[write ? 1 : 0][static_cast<std::size_t>(bank)];
   bank_queue.slots.push_back(index);
   if (banks[static_cast<std::size_t>(bank)].open_row == row) ++bank_queue.hits;
-  bank_mask[write ? 1 : 0][static_cast<std::size_t>(bank) / 64] |= std::uint64_t{1} << (bank % 64);
+  index_bank(bank);
   wake_ = std::min(wake_, now + 1);
 }
 
@@ -258,7 +263,7 @@ void Controller::dequeue_at(bool write, std::size_t position) {
   auto& bank_queue = bank_q[write ? 1 : 0][b];
   bank_queue.slots.erase(std::find(bank_queue.slots.begin(), bank_queue.slots.end(), index));
   if (slot.row == banks[b].open_row) --bank_queue.hits;
-  if (bank_queue.slots.empty()) bank_mask[write ? 1 : 0][b / 64] &= ~(std::uint64_t{1} << (b % 64));
+  index_bank(static_cast<int>(b));
 }
 
 void Controller::dequeue(bool write, int index) {
@@ -277,6 +282,54 @@ void Controller::open_row(BankState& bank, int b, std::int64_t row) {
     for (const int index : bank_queue.slots) {
       if (slots[static_cast<std::size_t>(index)].row == row) ++bank_queue.hits;
     }
+  }
+  index_bank(b);
+}
+
+void Controller::index_bank(int b) {
+  const auto bank = static_cast<std::size_t>(b);
+  const std::int64_t open = banks[bank].open_row;
+  for (int w = 0; w < 2; ++w) {
+    const auto& queue = bank_q[w][bank];
+    const std::uint64_t bit = std::uint64_t{1} << (bank % 64);
+    auto& word = hit_mask[w][bank / 64];
+    word = queue.hits > 0 ? (word | bit) : (word & ~bit);
+    int head = -1;
+    if (queue.hits < static_cast<int>(queue.slots.size())) {
+      for (const int index : queue.slots) {
+        if (slots[static_cast<std::size_t>(index)].row != open) {
+          head = index;
+          break;
+        }
+      }
+    }
+    row_head[w][bank] = head;
+    const std::uint64_t key =
+        head < 0 ? std::numeric_limits<std::uint64_t>::max()
+                 : (slots[static_cast<std::size_t>(head)].seq << bank_bits) | std::uint64_t{bank};
+    auto& old_key = row_key[w][bank];
+    if (key == old_key) continue;
+    auto& order = row_order[w];
+    if (old_key != std::numeric_limits<std::uint64_t>::max()) {
+      order.erase(std::lower_bound(order.begin(), order.end(), old_key));
+    }
+    if (key != std::numeric_limits<std::uint64_t>::max()) {
+      order.insert(std::upper_bound(order.begin(), order.end(), key), key);
+    }
+    old_key = key;
+  }
+}
+
+// row_local of banks [first, first + count): what the bank and its group add to the ready time of
+// the bank's next row command (ready_time less the bus and pseudo-channel terms).
+void Controller::update_row_local(int first, int count) {
+  for (int b = first; b < first + count; ++b) {
+    const auto& bank = banks[static_cast<std::size_t>(b)];
+    const bool closed = bank.open_row < 0;
+    row_closed[static_cast<std::size_t>(b)] = closed ? 1 : 0;
+    row_local[static_cast<std::size_t>(b)] =
+        closed ? std::max(bank.next_act, groups[static_cast<std::size_t>(bank.group)].next_act)
+               : bank.next_pre;
   }
 }
 
@@ -401,6 +454,8 @@ void Controller::issue(Cmd cmd, int b, std::int64_t now, Slot* slot) {
     default:
       break;
   }
+  const int per_group = model.geometry.banks_per_group;
+  update_row_local(b - b % per_group, per_group);
 }
 
 void Controller::issue_refresh(const RefreshJob& job, Cmd cmd, std::int64_t now) {
@@ -423,6 +478,7 @@ void Controller::issue_refresh(const RefreshJob& job, Cmd cmd, std::int64_t now)
       }
     }
     pc.next_pre = std::max(pc.next_pre, now + t.PPD);
+    update_row_local(first, banks_per_pc);
     return;
   }
   if (cmd == Cmd::ref) {
@@ -439,6 +495,7 @@ void Controller::issue_refresh(const RefreshJob& job, Cmd cmd, std::int64_t now)
     // One bank of banks_per_pc is out: count its share of the pseudo-channel's time.
     pc.refresh_blocked += (now + t.RFCpb - job.due) / banks_per_pc;
   }
+  update_row_local(first, banks_per_pc);
   refresh_q.erase(refresh_q.begin());
 }
 
@@ -514,11 +571,18 @@ class FrFcfs : public Scheduler {
 
  private:
   static bool try_issue(Controller& c, std::int64_t now, std::int64_t& earliest) {
-    // 1. Requests whose row is being opened.
+    // 1. Requests whose row is being opened. A busy bus bounds the commands that need it.
+    const std::int64_t row_bus = c.row_bus_ready();
+    const std::int64_t col_bus = c.col_bus_ready();
     for (std::size_t i = 0; i < c.active_q.size(); ++i) {
       const int index = c.active_q[i];
       Slot& slot = c.slots[static_cast<std::size_t>(index)];
       const Cmd cmd = c.command_for(slot);
+      const std::int64_t bus = is_column(cmd) ? col_bus : row_bus;
+      if (bus > now) {
+        earliest = std::min(earliest, bus);
+        continue;
+      }
       const std::int64_t ready = c.cached_ready(cmd, slot.bank);
       if (ready <= now) {
         c.issue(cmd, slot.bank, now, &slot);
@@ -578,47 +642,64 @@ class FrFcfs : public Scheduler {
   // lower bound of the ready times of the others (a busy bus bounds every command that needs it).
   static Candidate oldest_ready(Controller& c, std::int64_t now, bool write, int refreshing_bank,
                                 std::int64_t& earliest) {
-    const auto& bank_queues = c.bank_q[write ? 1 : 0];
-    const auto& mask = c.bank_mask[write ? 1 : 0];
-    const std::int64_t row_bus = c.row_bus_ready();
-    const std::int64_t col_bus = c.col_bus_ready();
-    const bool rows_free = row_bus <= now;
-    const bool columns_free = col_bus <= now;
-    bool rows_wait = false, columns_wait = false;
+    const int kind = write ? 1 : 0;
     Candidate best;
-    const auto consider = [&](int index, int b) {
-      const Slot& slot = c.slots[static_cast<std::size_t>(index)];
-      const Cmd cmd = c.command_for(slot);
-      const std::int64_t ready = c.cached_ready(cmd, b);
-      if (ready > now) {
-        earliest = std::min(earliest, ready);
-      } else if (slot.seq < best.seq) {
-        best = {index, b, cmd, slot.seq};
-      }
-    };
-    for (std::size_t w = 0; w < mask.size(); ++w) {
-      for (std::uint64_t bits = mask[w]; bits != 0; bits &= bits - 1) {
-        const int b = static_cast<int>(w * 64) + std::countr_zero(bits);
-        if (b == refreshing_bank) continue;
-        const auto& queue = bank_queues[static_cast<std::size_t>(b)];
-        const std::int64_t open = c.banks[static_cast<std::size_t>(b)].open_row;
-        const int size = static_cast<int>(queue.slots.size());
-        const bool hits = queue.hits > 0, others = queue.hits < size;
-        bool want_hit = hits && columns_free, want_other = others && rows_free;
-        columns_wait = columns_wait || (hits && !columns_free);
-        rows_wait = rows_wait || (others && !rows_free);
-        for (const int index : queue.slots) {
-          if (!want_hit && !want_other) break;
-          const bool hit = c.slots[static_cast<std::size_t>(index)].row == open;
-          if (hit ? want_hit : want_other) {
-            consider(index, b);
-            (hit ? want_hit : want_other) = false;
+    // Row commands (ACT for a closed bank, PRE for a conflict): ready_time is the latest of the
+    // row bus, the pseudo-channel's tRRD_S / tFAW (ACT) or tPPD (PRE) and row_local.
+    const std::int64_t row_bus = c.row_bus_ready();
+    const auto& order = c.row_order[kind];
+    if (!order.empty()) {
+      if (row_bus > now) {
+        earliest = std::min(earliest, row_bus);
+      } else {
+        // Oldest first: the first ready candidate is the oldest; the ones before it bound
+        // `earliest`.
+        const std::uint64_t bank_field = (std::uint64_t{1} << c.bank_bits) - 1;
+        const std::int64_t* local = c.row_local.data();
+        const std::uint8_t* closed = c.row_closed.data();
+        for (const std::uint64_t key : order) {
+          const auto b = static_cast<std::size_t>(key & bank_field);
+          const auto& pc = c.pc_state[static_cast<std::size_t>(c.banks[b].pc)];
+          const std::int64_t pc_ready =
+              closed[b] ? std::max(pc.next_act, pc.faw[pc.faw_head] + c.t.FAW) : pc.next_pre;
+          const std::int64_t ready = std::max(local[b], pc_ready);
+          if (ready > now) {
+            earliest = std::min(earliest, ready);
+          } else if (static_cast<int>(b) != refreshing_bank) {
+            best = {c.row_head[kind][b], static_cast<int>(b), closed[b] ? Cmd::act : Cmd::pre,
+                    key >> c.bank_bits};
+            break;
           }
         }
       }
     }
-    if (rows_wait) earliest = std::min(earliest, row_bus);
-    if (columns_wait) earliest = std::min(earliest, col_bus);
+    // Column commands: the oldest row hit of each bank that has one.
+    const std::int64_t col_bus = c.col_bus_ready();
+    const auto& mask = c.hit_mask[kind];
+    const auto& bank_queues = c.bank_q[kind];
+    for (std::size_t w = 0; w < mask.size(); ++w) {
+      for (std::uint64_t bits = mask[w]; bits != 0; bits &= bits - 1) {
+        if (col_bus > now) {
+          earliest = std::min(earliest, col_bus);
+          break;
+        }
+        const int b = static_cast<int>(w * 64) + std::countr_zero(bits);
+        if (b == refreshing_bank) continue;
+        const std::int64_t open = c.banks[static_cast<std::size_t>(b)].open_row;
+        for (const int index : bank_queues[static_cast<std::size_t>(b)].slots) {
+          const Slot& slot = c.slots[static_cast<std::size_t>(index)];
+          if (slot.row != open) continue;
+          const Cmd cmd = c.command_for(slot);
+          const std::int64_t ready = c.cached_ready(cmd, b);
+          if (ready > now) {
+            earliest = std::min(earliest, ready);
+          } else if (slot.seq < best.seq) {
+            best = {index, b, cmd, slot.seq};
+          }
+          break;
+        }
+      }
+    }
     return best;
   }
 };

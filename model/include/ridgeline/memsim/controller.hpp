@@ -178,13 +178,24 @@ class Controller {
   std::vector<std::vector<int>> command_q;  // per bank (bank-round-robin)
   // The read [0] and write [1] buffers indexed by bank, for FR-FCFS: each bank's requests in age
   // order and how many hit its open row, so a scheduling decision looks at the oldest row hit and
-  // the oldest non-hit of each bank with requests rather than at every request.
+  // the oldest non-hit of each bank rather than at every request.
   struct BankQueue {
     std::vector<int> slots;
     int hits = 0;
   };
   std::vector<BankQueue> bank_q[2];
-  std::vector<std::uint64_t> bank_mask[2];  // bit b: bank_q[.][b] not empty
+  std::vector<std::uint64_t> hit_mask[2];  // bit b: bank_q[.][b] holds a row hit
+  // Row-command candidates, as flat arrays for a tight scan: per bank the oldest request that
+  // misses its open row (row_head, -1: none; row_key: its age << bank_bits | bank, max: none), and
+  // the bank and bank-group part of the ready time of that request's command (row_local: ACT when
+  // the bank is closed, PRE when open).
+  std::vector<int> row_head[2];
+  std::vector<std::uint64_t> row_key[2];
+  std::vector<std::uint64_t>
+      row_order[2];  // the row_keys of row_head >= 0, ascending (oldest first)
+  std::vector<std::int64_t> row_local;
+  std::vector<std::uint8_t> row_closed;
+  int bank_bits = 1;
   std::vector<RefreshJob> refresh_q;
   std::unordered_map<std::uint64_t, int> pending_writes;
   bool write_mode = false;
@@ -200,6 +211,8 @@ class Controller {
  private:
   void schedule_refresh(std::int64_t now);
   void open_row(BankState& bank, int b, std::int64_t row);
+  void index_bank(int b);
+  void update_row_local(int first, int count);
   std::unique_ptr<Scheduler> scheduler_;
   std::int64_t wake_ = 0;
   std::vector<std::uint64_t> memo_stamp_;
