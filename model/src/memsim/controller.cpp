@@ -112,6 +112,7 @@ Controller::Controller(const DeviceModel& device_model, int pc_count)
   row_local.assign(banks.size(), 0);
   row_closed.assign(banks.size(), 1);
   bank_bits = std::max(1, static_cast<int>(std::bit_width(banks.size())));
+  indexed = cfg.scheduler == "frfcfs";
   memo_stamp_.assign(banks.size() * 3, 0);
   memo_value_.assign(banks.size() * 3, 0);
   scheduler_ = make_scheduler(cfg.scheduler);
@@ -161,11 +162,12 @@ void Controller::accept(std::uint64_t address, bool write, int pc, int bank, std
   slot.counted = false;
   slot.seq = next_seq_++;
   (write ? write_q : read_q).push_back(index);
+  wake_ = std::min(wake_, now + 1);
+  if (!indexed) return;
   auto& bank_queue = bank_q[write ? 1 : 0][static_cast<std::size_t>(bank)];
   bank_queue.slots.push_back(index);
   if (banks[static_cast<std::size_t>(bank)].open_row == row) ++bank_queue.hits;
   index_bank(bank);
-  wake_ = std::min(wake_, now + 1);
 }
 
 bool Controller::idle() const {
@@ -258,6 +260,7 @@ void Controller::dequeue_at(bool write, std::size_t position) {
   auto& queue = write ? write_q : read_q;
   const int index = queue[position];
   queue.erase(queue.begin() + static_cast<std::ptrdiff_t>(position));
+  if (!indexed) return;
   const Slot& slot = slots[static_cast<std::size_t>(index)];
   const auto b = static_cast<std::size_t>(slot.bank);
   auto& bank_queue = bank_q[write ? 1 : 0][b];
@@ -275,6 +278,7 @@ void Controller::dequeue(bool write, int index) {
 // Sets a bank's open row (-1: closed) and recounts the buffered requests that hit it.
 void Controller::open_row(BankState& bank, int b, std::int64_t row) {
   bank.open_row = row;
+  if (!indexed) return;
   for (auto& kind : bank_q) {
     auto& bank_queue = kind[static_cast<std::size_t>(b)];
     bank_queue.hits = 0;
@@ -323,6 +327,7 @@ void Controller::index_bank(int b) {
 // row_local of banks [first, first + count): what the bank and its group add to the ready time of
 // the bank's next row command (ready_time less the bus and pseudo-channel terms).
 void Controller::update_row_local(int first, int count) {
+  if (!indexed) return;
   for (int b = first; b < first + count; ++b) {
     const auto& bank = banks[static_cast<std::size_t>(b)];
     const bool closed = bank.open_row < 0;
@@ -582,6 +587,15 @@ class FrFcfs : public Scheduler {
       if (bus > now) {
         earliest = std::min(earliest, bus);
         continue;
+      }
+      // The bank's own tRCD / tRCDWR bounds the column command (ready_time takes the maximum).
+      if (is_column(cmd)) {
+        const auto& bank = c.banks[static_cast<std::size_t>(slot.bank)];
+        const std::int64_t own = slot.write ? bank.next_wr : bank.next_rd;
+        if (own > now) {
+          earliest = std::min(earliest, own);
+          continue;
+        }
       }
       const std::int64_t ready = c.cached_ready(cmd, slot.bank);
       if (ready <= now) {

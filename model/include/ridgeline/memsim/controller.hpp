@@ -196,6 +196,7 @@ class Controller {
   std::vector<std::int64_t> row_local;
   std::vector<std::uint8_t> row_closed;
   int bank_bits = 1;
+  bool indexed = false;  // bank_q, hit_mask, row_* maintained (FR-FCFS only)
   std::vector<RefreshJob> refresh_q;
   std::unordered_map<std::uint64_t, int> pending_writes;
   bool write_mode = false;
