@@ -787,12 +787,20 @@ class BankRoundRobin : public Scheduler {
   Candidate find(Controller& c, std::int64_t now, int start, int blocked_pc, int blocked_bank,
                  std::int64_t& earliest) {
     const int queues = static_cast<int>(c.command_q.size());
+    int q = start < 0 ? queues - 1 : start % queues;
     for (int k = 1; k <= queues; ++k) {
-      const int q = (start + k) % queues;
-      if (q == blocked_bank || (blocked_pc >= 0 && q / c.banks_per_pc == blocked_pc)) continue;
+      if (++q == queues) q = 0;  // (start + k) % queues
       const auto& queue = c.command_q[static_cast<std::size_t>(q)];
       if (queue.empty()) continue;
+      if (q == blocked_bank || (blocked_pc >= 0 && q / c.banks_per_pc == blocked_pc)) continue;
       const auto& bank = c.banks[static_cast<std::size_t>(q)];
+      if (bank.open_row < 0) {
+        // Every request of a closed bank needs the same ACT: the oldest decides.
+        const std::int64_t ready = c.cached_ready(Cmd::act, q);
+        if (ready <= now) return {q, 0, Cmd::act};
+        earliest = std::min(earliest, ready);
+        continue;
+      }
       for (std::size_t i = 0; i < queue.size(); ++i) {
         const Slot& slot = c.slots[static_cast<std::size_t>(queue[i])];
         const Cmd cmd = c.command_for(slot);
