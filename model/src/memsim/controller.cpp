@@ -131,11 +131,10 @@ Controller::Controller(const DeviceModel& device_model, int pc_count)
 }
 
 bool Controller::can_accept(bool write) const {
-  return write ? static_cast<int>(write_q.size()) < cfg.write_queue
-               : static_cast<int>(read_q.size()) < cfg.read_queue;
+  return write ? queued[1] < cfg.write_queue : queued[0] < cfg.read_queue;
 }
 
-void Controller::accept(std::uint64_t address, bool write, int pc, int bank, std::int64_t row,
+bool Controller::accept(std::uint64_t address, bool write, int pc, int bank, std::int64_t row,
                         std::int64_t now) {
   (void)pc;
   if (write) {
@@ -148,7 +147,7 @@ void Controller::accept(std::uint64_t address, bool write, int pc, int bank, std
       // Forwarded from the write queue: the data returns in the next cycle.
       stats.latency.add(1);
       stats.last_read_done = std::max(stats.last_read_done, now + 1);
-      return;
+      return false;
     }
   }
   const int index = free_slots.back();
@@ -161,17 +160,21 @@ void Controller::accept(std::uint64_t address, bool write, int pc, int bank, std
   slot.write = write;
   slot.counted = false;
   slot.seq = next_seq_++;
-  (write ? write_q : read_q).push_back(index);
+  ++queued[write ? 1 : 0];
   wake_ = std::min(wake_, now + 1);
-  if (!indexed) return;
+  if (!indexed) {
+    (write ? write_q : read_q).push_back(index);
+    return true;
+  }
   auto& bank_queue = bank_q[write ? 1 : 0][static_cast<std::size_t>(bank)];
   bank_queue.slots.push_back(index);
   if (banks[static_cast<std::size_t>(bank)].open_row == row) ++bank_queue.hits;
-  index_bank(bank);
+  index_bank(bank, write ? 2 : 1);
+  return true;
 }
 
 bool Controller::idle() const {
-  return read_q.empty() && write_q.empty() && active_q.empty() && command_queued == 0 &&
+  return queued[0] == 0 && queued[1] == 0 && active_q.empty() && command_queued == 0 &&
          refresh_q.empty();
 }
 
@@ -258,21 +261,24 @@ bool Controller::refresh_closing_blocked(const RefreshJob& job) const {
 
 void Controller::dequeue_at(bool write, std::size_t position) {
   auto& queue = write ? write_q : read_q;
-  const int index = queue[position];
   queue.erase(queue.begin() + static_cast<std::ptrdiff_t>(position));
-  if (!indexed) return;
+  --queued[write ? 1 : 0];
+}
+
+void Controller::dequeue(bool write, int index) {
+  if (!indexed) {
+    const auto& queue = write ? write_q : read_q;
+    dequeue_at(write, static_cast<std::size_t>(std::find(queue.begin(), queue.end(), index) -
+                                               queue.begin()));
+    return;
+  }
+  --queued[write ? 1 : 0];
   const Slot& slot = slots[static_cast<std::size_t>(index)];
   const auto b = static_cast<std::size_t>(slot.bank);
   auto& bank_queue = bank_q[write ? 1 : 0][b];
   bank_queue.slots.erase(std::find(bank_queue.slots.begin(), bank_queue.slots.end(), index));
   if (slot.row == banks[b].open_row) --bank_queue.hits;
-  index_bank(static_cast<int>(b));
-}
-
-void Controller::dequeue(bool write, int index) {
-  const auto& queue = write ? write_q : read_q;
-  dequeue_at(write, static_cast<std::size_t>(std::find(queue.begin(), queue.end(), index) -
-                                             queue.begin()));
+  index_bank(static_cast<int>(b), write ? 2 : 1);
 }
 
 // Sets a bank's open row (-1: closed) and recounts the buffered requests that hit it.
@@ -287,13 +293,14 @@ void Controller::open_row(BankState& bank, int b, std::int64_t row) {
       if (slots[static_cast<std::size_t>(index)].row == row) ++bank_queue.hits;
     }
   }
-  index_bank(b);
+  index_bank(b, 3);
 }
 
-void Controller::index_bank(int b) {
+void Controller::index_bank(int b, int kinds) {
   const auto bank = static_cast<std::size_t>(b);
   const std::int64_t open = banks[bank].open_row;
   for (int w = 0; w < 2; ++w) {
+    if ((kinds & (1 << w)) == 0) continue;
     const auto& queue = bank_q[w][bank];
     const std::uint64_t bit = std::uint64_t{1} << (bank % 64);
     auto& word = hit_mask[w][bank / 64];
@@ -515,13 +522,14 @@ void Controller::finish(int index, std::int64_t now) {
 }
 
 void Controller::update_write_mode() {
-  const auto writes = static_cast<double>(write_q.size());
+  const auto writes = static_cast<double>(queued[1]);
   const auto capacity = static_cast<double>(cfg.write_queue);
+  const bool no_reads = queued[0] == 0, no_writes = queued[1] == 0;
   if (!write_mode) {
-    if (writes > cfg.write_high * capacity || (read_q.empty() && !write_q.empty())) {
+    if (writes > cfg.write_high * capacity || (no_reads && !no_writes)) {
       write_mode = true;
     }
-  } else if ((writes < cfg.write_low * capacity && !read_q.empty()) || write_q.empty()) {
+  } else if ((writes < cfg.write_low * capacity && !no_reads) || no_writes) {
     write_mode = false;
   }
 }

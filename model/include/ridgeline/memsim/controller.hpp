@@ -124,8 +124,9 @@ class Controller {
   Controller(const DeviceModel& model, int first_pc_count);
 
   bool can_accept(bool write) const;
-  // Enqueues a request decoded to (pc within controller, flat bank, row).
-  void accept(std::uint64_t address, bool write, int pc, int bank, std::int64_t row,
+  // Enqueues a request decoded to (pc within controller, flat bank, row); false when a read was
+  // served at once from a queued write (the controller's state and wake-up are unchanged).
+  bool accept(std::uint64_t address, bool write, int pc, int bank, std::int64_t row,
               std::int64_t now);
   // Runs cycle `now`; returns the next cycle the controller needs to run.
   std::int64_t tick(std::int64_t now);
@@ -154,7 +155,7 @@ class Controller {
   void update_write_mode();
   bool active_holds_bank(int bank) const;
   bool active_holds_pc(int pc) const;
-  // Removes the request at `position` of the read (write = false) or write buffer.
+  // Removes the request at `position` of read_q (write = false) or write_q (bank-round-robin).
   void dequeue_at(bool write, std::size_t position);
   void dequeue(bool write, int slot_index);
   // Earliest cycle the row (ACT/PRE/REF) or the column bus can take a command.
@@ -174,7 +175,9 @@ class Controller {
   std::vector<PcState> pc_state;
   std::vector<Slot> slots;
   std::vector<int> free_slots;
-  std::vector<int> read_q, write_q, active_q;
+  int queued[2] = {0, 0};            // requests in the read [0] and write [1] buffers
+  std::vector<int> read_q, write_q;  // the buffers in age order (bank-round-robin; FR-FCFS: bank_q)
+  std::vector<int> active_q;
   std::vector<std::vector<int>> command_q;  // per bank (bank-round-robin)
   // The read [0] and write [1] buffers indexed by bank, for FR-FCFS: each bank's requests in age
   // order and how many hit its open row, so a scheduling decision looks at the oldest row hit and
@@ -212,7 +215,7 @@ class Controller {
  private:
   void schedule_refresh(std::int64_t now);
   void open_row(BankState& bank, int b, std::int64_t row);
-  void index_bank(int b);
+  void index_bank(int b, int kinds);  // kinds: bit 0 read buffer, bit 1 write buffer
   void update_row_local(int first, int count);
   std::unique_ptr<Scheduler> scheduler_;
   std::int64_t wake_ = 0;
