@@ -15,7 +15,10 @@ void LatencyHistogram::add(std::int64_t cycles) {
   cycles = std::max<std::int64_t>(cycles, 0);
   if (cycles < kExact) {
     const auto bin = static_cast<std::size_t>(cycles);
-    if (bin >= exact_.size()) exact_.resize(std::max<std::size_t>(bin + 1, 2 * exact_.size()), 0);
+    if (bin >= exact_.size()) {
+      exact_.resize(
+          std::min<std::size_t>(std::max<std::size_t>(bin + 1, 2 * exact_.size()), kExact), 0);
+    }
     ++exact_[bin];
   } else {
     ++log_[std::bit_width(static_cast<std::uint64_t>(cycles))];
