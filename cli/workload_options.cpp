@@ -1,5 +1,6 @@
 #include "workload_options.hpp"
 
+#include "common.hpp"
 #include "ridgeline/base/error.hpp"
 #include "ridgeline/base/units.hpp"
 
@@ -65,6 +66,21 @@ workload::WorkloadSpec workload_spec(const WorkloadOptions& options) {
     }
   }
   return spec;
+}
+
+explore::Design design_from_options(const WorkloadOptions& options) {
+  explore::Design design{library().accelerator(options.hw),
+                         workload::load_model_config(options.model), workload_spec(options)};
+  workload::check_spec(design.model, design.workload);
+  return design;
+}
+
+std::string describe(const WorkloadOptions& options) {
+  return "hw=" + options.hw + " model=" + options.model + " phase=" + options.phase +
+         " batch=" + std::to_string(options.batch) + " prompt=" + std::to_string(options.prompt) +
+         " context=" + std::to_string(options.context) + " weights=" + options.weights +
+         " activations=" + options.activations + " kv=" + options.kv +
+         " runtime=" + options.runtime;
 }
 
 }  // namespace ridgeline::cli
