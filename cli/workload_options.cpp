@@ -14,8 +14,9 @@ DType dtype_option(const std::string& text, const std::string& option) {
 
 }  // namespace
 
-void add_workload_options(CLI::App& command, WorkloadOptions& options) {
-  command.add_option("--hw", options.hw, "Accelerator id or spec file path")->required();
+CLI::Option* add_workload_options(CLI::App& command, WorkloadOptions& options, bool hw_required) {
+  auto* hw = command.add_option("--hw", options.hw, "Accelerator id or spec file path");
+  hw->required(hw_required);
   command
       .add_option("--model", options.model,
                   "Model id (traces/models/) or path to a HuggingFace config.json")
@@ -39,6 +40,7 @@ void add_workload_options(CLI::App& command, WorkloadOptions& options) {
                   "(plain PyTorch)")
       ->check(CLI::IsMember({"fused", "eager"}))
       ->capture_default_str();
+  return hw;
 }
 
 workload::WorkloadSpec workload_spec(const WorkloadOptions& options) {

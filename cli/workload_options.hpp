@@ -23,7 +23,9 @@ struct WorkloadOptions {
   std::string runtime = "fused";
 };
 
-void add_workload_options(CLI::App& command, WorkloadOptions& options);
+// `hw_required`: false where another option (analyze --system) can name the hardware instead.
+CLI::Option* add_workload_options(CLI::App& command, WorkloadOptions& options,
+                                  bool hw_required = true);
 // Throws InputError naming the option for an unknown dtype.
 workload::WorkloadSpec workload_spec(const WorkloadOptions& options);
 
