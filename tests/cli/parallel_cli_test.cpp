@@ -59,6 +59,31 @@ TEST(ParallelCli, JsonCarriesTheParallelConfigAndCommunication) {
   EXPECT_TRUE(json["bound_share"].contains("latency")) << json["bound_share"].dump();
 }
 
+TEST(ParallelCli, CsvAndTrainingPipeline) {
+  const auto csv = run_cli(kLlama70bDecode + " --tp 2 --csv");
+  ASSERT_EQ(csv.code, 0) << csv.err;
+  EXPECT_EQ(csv.out.rfind("name,kind,group,count,time_s,time_per_instance_s,flops,bound,"
+                          "exposed_time_s,hidden_time_s\n",
+                          0),
+            0u)
+      << csv.out.substr(0, 200);
+  EXPECT_NE(csv.out.find("tp.all-reduce,all-reduce,communication,160,"), std::string::npos);
+
+  // 3D-parallel training over 4 DGX H100: the bubble (p − 1)/(m + p − 1) = 1/9, the sends
+  // between the two stages and the data-parallel gradient all-reduce, partly hidden.
+  const auto train = run_cli(
+      "analyze --system dgx-h100-x4 --tp 8 --pp 2 --dp 2 --microbatches 8 --zero1 "
+      "--sequence-parallel --model llama-3-8b --phase train --batch 32 --prompt 2048 --json");
+  ASSERT_EQ(train.code, 0) << train.err;
+  const auto json = nlohmann::json::parse(train.out);
+  EXPECT_DOUBLE_EQ(json["parallel"]["bubble_fraction"].get<double>(), 1.0 / 9.0);
+  EXPECT_GT(json["parallel"]["comm_hidden_s"].get<double>(), 0.0);
+  EXPECT_TRUE(json["parallel"]["comm_by_kind_s"].contains("send-recv"));
+  EXPECT_TRUE(json["parallel"]["comm_by_kind_s"].contains("reduce-scatter"));
+  EXPECT_TRUE(json["bound_share"].contains("pipeline bubble"));
+  EXPECT_TRUE(json["parallel"]["zero1"].get<bool>());
+}
+
 TEST(ParallelCli, BadInputExitsOneNamingTheFlag) {
   struct Case {
     std::string arguments;
