@@ -16,8 +16,9 @@ DType dtype_option(const std::string& text, const std::string& option) {
 
 }  // namespace
 
-void add_workload_options(CLI::App& command, WorkloadOptions& options) {
-  command.add_option("--hw", options.hw, "Accelerator id or spec file path")->required();
+CLI::Option* add_workload_options(CLI::App& command, WorkloadOptions& options, bool hw_required) {
+  auto* hw = command.add_option("--hw", options.hw, "Accelerator id or spec file path");
+  hw->required(hw_required);
   command
       .add_option("--model", options.model,
                   "Model id (traces/models/) or path to a HuggingFace config.json")
@@ -44,6 +45,7 @@ void add_workload_options(CLI::App& command, WorkloadOptions& options) {
   command.add_option("--request-overhead", options.request_overhead,
                      "Host time per request added to TTFT, e.g. '2 ms' for a serving runtime's "
                      "scheduling, copies and sampling (default: none)");
+  return hw;
 }
 
 workload::WorkloadSpec workload_spec(const WorkloadOptions& options) {

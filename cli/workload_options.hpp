@@ -25,7 +25,9 @@ struct WorkloadOptions {
   std::string request_overhead;  // empty: none
 };
 
-void add_workload_options(CLI::App& command, WorkloadOptions& options);
+// `hw_required`: false where another option (analyze --system) can name the hardware instead.
+CLI::Option* add_workload_options(CLI::App& command, WorkloadOptions& options,
+                                  bool hw_required = true);
 // Throws InputError naming the option for an unknown dtype.
 workload::WorkloadSpec workload_spec(const WorkloadOptions& options);
 // The accelerator, model and workload the options name, checked (InputError naming the option).
