@@ -21,7 +21,8 @@ void register_sensitivity(CLI::App& app) {
   static std::string svg;
   auto* command = app.add_subcommand(
       "sensitivity", "Elasticity of a metric to every design knob (d ln metric / d ln knob)");
-  add_workload_options(*command, options);
+  auto* hw = add_workload_options(*command, options, false);
+  add_parallel_options(*command, options, hw);
   command
       ->add_option("--metric", metric,
                    "step_time, tokens_per_s, ttft (prefill), tpot (decode), mfu, mbu, memory")

@@ -42,7 +42,8 @@ void register_sweep(CLI::App& app) {
   static SweepCommandOptions sweep;
   auto* command = app.add_subcommand(
       "sweep", "Evaluate the cartesian product of knob values (design-space exploration)");
-  add_workload_options(*command, options);
+  auto* hw = add_workload_options(*command, options, false);
+  add_parallel_options(*command, options, hw);
   command
       ->add_option("--set", sweep.sets,
                    "KNOB=V1,V2,... or KNOB=START:STOP:STEP (STEP xF multiplies); repeatable, the "

@@ -3,6 +3,7 @@
 #include "common.hpp"
 #include "ridgeline/base/error.hpp"
 #include "ridgeline/base/units.hpp"
+#include "ridgeline/workload/parallel.hpp"
 
 namespace ridgeline::cli {
 namespace {
@@ -70,15 +71,53 @@ workload::WorkloadSpec workload_spec(const WorkloadOptions& options) {
   return spec;
 }
 
+void add_parallel_options(CLI::App& command, WorkloadOptions& options, CLI::Option* hw) {
+  auto* system =
+      command.add_option("--system", options.system,
+                         "Multi-accelerator system id (hwspecs/systems) or path, instead of --hw");
+  hw->excludes(system);
+  auto& p = options.parallelism;
+  const std::vector<CLI::Option*> degrees = {
+      command.add_option("--tp", p.tp, "Tensor-parallel degree (with --system)"),
+      command.add_option("--pp", p.pp, "Pipeline-parallel stages (with --system)"),
+      command.add_option("--dp", p.dp, "Data-parallel replicas (with --system)"),
+      command.add_option("--ep", p.ep, "Expert-parallel degree, dividing --dp (with --system)"),
+      command.add_option("--microbatches", p.microbatches,
+                         "Micro-batches per pipeline flush (with --system)"),
+      command.add_flag("--zero1", p.zero1,
+                       "Shard optimizer states over --dp (ZeRO-1 / distributed optimizer)"),
+      command.add_flag("--sequence-parallel", p.sequence_parallel,
+                       "Reduce-scatter + all-gather instead of TP all-reduces (with --system)")};
+  for (auto* degree : degrees) degree->needs(system);
+}
+
 explore::Design design_from_options(const WorkloadOptions& options) {
-  explore::Design design{library().accelerator(options.hw),
-                         workload::load_model_config(options.model), workload_spec(options)};
+  if (options.hw.empty() && options.system.empty()) throw CLI::RequiredError("--hw or --system");
+  explore::Design design;
+  design.model = workload::load_model_config(options.model);
+  design.workload = workload_spec(options);
   workload::check_spec(design.model, design.workload);
+  if (options.system.empty()) {
+    design.accelerator = library().accelerator(options.hw);
+  } else {
+    design.system = std::make_shared<const topology::System>(systems().system(options.system));
+    design.parallelism = options.parallelism;
+    workload::check_parallelism(design.model, design.workload, design.parallelism, *design.system);
+    design.accelerator = design.system->accelerator(0);
+  }
   return design;
 }
 
 std::string describe(const WorkloadOptions& options) {
-  return "hw=" + options.hw + " model=" + options.model + " phase=" + options.phase +
+  const auto& p = options.parallelism;
+  const std::string hardware =
+      options.system.empty()
+          ? "hw=" + options.hw
+          : "system=" + options.system + " tp=" + std::to_string(p.tp) +
+                " pp=" + std::to_string(p.pp) + " dp=" + std::to_string(p.dp) +
+                " ep=" + std::to_string(p.ep) + " microbatches=" + std::to_string(p.microbatches) +
+                (p.sequence_parallel ? " sequence-parallel" : "") + (p.zero1 ? " zero1" : "");
+  return hardware + " model=" + options.model + " phase=" + options.phase +
          " batch=" + std::to_string(options.batch) + " prompt=" + std::to_string(options.prompt) +
          " context=" + std::to_string(options.context) + " weights=" + options.weights +
          " activations=" + options.activations + " kv=" + options.kv +

@@ -10,6 +10,7 @@
 #include "ridgeline/base/error.hpp"
 #include "ridgeline/base/json_input.hpp"
 #include "ridgeline/hw/loader.hpp"
+#include "ridgeline/workload/parallel.hpp"
 
 namespace ridgeline::explore {
 namespace {
@@ -209,8 +210,18 @@ const std::vector<KnobEntry>& entries() {
                                              source_of("link.bandwidth"), ""};
            }
          }});
-    // Hook for tensor/pipeline parallelism: a `tp` knob (workload target, integer) belongs here
-    // once workload::analyze models a workload split over several accelerators.
+    list.push_back({{"tp", "tensor-parallel degree (a design on a multi-accelerator --system)",
+                     workload_target, Dimension::count, true, true, false},
+                    [](const Design& design) { return static_cast<double>(design.parallelism.tp); },
+                    [](Design& design, double value) {
+                      if (!design.system) {
+                        throw InputError(
+                            "", "tp",
+                            "tensor parallelism needs a multi-accelerator design: name it with "
+                            "--system (and --tp) instead of --hw");
+                      }
+                      design.parallelism.tp = whole(value);
+                    }});
     list.push_back(
         {{"batch", "sequences per step", workload_target, Dimension::count, true, true, false},
          [](const Design& design) { return static_cast<double>(design.workload.batch); },
@@ -272,6 +283,10 @@ void check_design(const Design& design, std::string_view knob) {
       hw::check_accelerator(design.accelerator);
     } else {
       workload::check_spec(design.model, design.workload);
+      if (design.system) {
+        workload::check_parallelism(design.model, design.workload, design.parallelism,
+                                    *design.system);
+      }
     }
   } catch (const InputError& error) {
     std::string message;

@@ -22,8 +22,7 @@ std::string percent(double fraction) {
 
 // The metric of a design, or nullopt where the design is impossible (the caller decides).
 std::optional<double> evaluate(const Design& design, const Metric& metric) {
-  const auto analysis = workload::analyze(design.accelerator,
-                                          workload::build_workload(design.model, design.workload));
+  const auto analysis = evaluate(design);
   return metric.value(analysis);
 }
 
@@ -100,8 +99,7 @@ std::string explain(const Elasticity& entry, const Knob& knob, const Design& des
 
 Sensitivity sensitivity(const Design& design, std::string_view metric_name, double step) {
   const auto& metric = find_metric(metric_name);
-  const auto analysis = workload::analyze(design.accelerator,
-                                          workload::build_workload(design.model, design.workload));
+  const auto analysis = evaluate(design);
   const auto base_metric = metric.value(analysis);
   if (!base_metric || *base_metric <= 0) {
     throw InputError("", "--metric",

@@ -399,7 +399,7 @@ std::vector<SweepRow> run_sweep(const SweepPlan& plan, const std::vector<std::si
     }
     std::optional<workload::Workload> own;
     if (!shared) own = workload::build_workload(design.model, design.workload);
-    const auto analysis = workload::analyze(design.accelerator, shared ? *shared : *own);
+    const auto analysis = explore::evaluate(design, shared ? *shared : *own);
     for (const auto& metric : metric_registry()) row.metrics.push_back(metric.value(analysis));
     row.bound = dominant_bound(analysis);
     row.fits = analysis.memory.fits();
