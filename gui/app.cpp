@@ -5,6 +5,7 @@
 #include <QPixmap>
 #include <cstdio>
 
+#include "hbm_tab.hpp"
 #include "main_window.hpp"
 #include "ridgeline/base/dtype.hpp"
 
@@ -139,6 +140,15 @@ int run_app(const QStringList& arguments) {
   window.show();
   if (!shooting) return QApplication::exec();
 
+  if (parser.value(tab).compare("hbm", Qt::CaseInsensitive) == 0) {
+    // A screenshot of the HBM tab shows a finished run.
+    window.hbmTab()->run();
+    window.hbmTab()->waitForFinished();
+    if (!window.hbmTab()->error().isEmpty()) {
+      complain(window.hbmTab()->error());
+      return 1;
+    }
+  }
   QApplication::processEvents();
   const QPixmap image = window.grab();
   if (!image.save(parser.value(screenshot), "PNG")) {

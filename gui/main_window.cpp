@@ -196,8 +196,10 @@ void MainWindow::buildUi() {
   roofline->setStretchFactor(1, 2);
   roofline->setSizes({560, 340});
   tabs_->addTab(roofline, "Roofline");
-  tabs_->addTab(new HbmTab(library_, tabs_), "HBM");
-  tabs_->addTab(new SystemTab(tabs_), "System");
+  hbm_ = new HbmTab(library_, tabs_);
+  tabs_->addTab(hbm_, "HBM");
+  system_ = new SystemTab(library_, tabs_);
+  tabs_->addTab(system_, "System");
 
   splitter->setStretchFactor(1, 1);
   splitter->setSizes({400, 1200});

@@ -32,6 +32,8 @@ class ChartWidget;
 class SummaryWidget;
 class OperatorTableModel;
 class KnobPanel;
+class HbmTab;
+class SystemTab;
 
 // What the panels say: the same inputs `ridgeline analyze` takes.
 struct Inputs {
@@ -92,6 +94,8 @@ class MainWindow : public QMainWindow {
   QTableView* table() const { return table_; }
   QString explainText() const;
   SummaryWidget* summary() const { return summary_; }
+  HbmTab* hbmTab() const { return hbm_; }
+  SystemTab* systemTab() const { return system_; }
 
  signals:
   void evaluated();
@@ -141,6 +145,8 @@ class MainWindow : public QMainWindow {
   QLineEdit* filter_ = nullptr;
   QPlainTextEdit* explain_ = nullptr;
   QLabel* status_ = nullptr;
+  HbmTab* hbm_ = nullptr;
+  SystemTab* system_ = nullptr;
 };
 
 }  // namespace ridgeline::gui
