@@ -33,7 +33,8 @@ int run_app(const QStringList& arguments) {
   const QCommandLineOption weights("weights", "Weight dtype", "DT", "bf16");
   const QCommandLineOption activations("activations", "Activation dtype", "DT", "bf16");
   const QCommandLineOption kv("kv", "KV cache dtype", "DT", "bf16");
-  const QCommandLineOption knob("knob", "Design knob NAME=VALUE (SI number)", "SETTING");
+  const QCommandLineOption knob("knob", "Design knob NAME=VALUE, e.g. hbm.pin_rate=9.6Gb/s",
+                                "SETTING");
   const QCommandLineOption select("select", "Operator to select", "NAME");
   const QCommandLineOption tab("tab", "Tab to show: roofline, hbm, system", "NAME", "roofline");
   const QCommandLineOption screenshot("screenshot", "Render the window to a PNG and exit", "FILE");
@@ -106,14 +107,18 @@ int run_app(const QStringList& arguments) {
     if (shooting) return 1;
   }
   for (const QString& setting : parser.values(knob)) {
-    const auto parts = setting.split('=');
-    bool ok = parts.size() == 2;
-    const double value = ok ? parts[1].toDouble(&ok) : 0;
-    if (!ok) {
-      complain("--knob: expected NAME=VALUE with an SI number, got '" + setting + "'");
+    double value = 0;
+    std::string name;
+    try {
+      // The registry's own parsing: units, integer knobs, names.
+      const auto assignment = knobs::split_assignment(setting.toStdString(), "--knob");
+      name = assignment.name;
+      value = knobs::parse_knob_value(knobs::find_knob(name), assignment.value);
+    } catch (const std::exception& error) {
+      complain(QString::fromUtf8(error.what()));
       return 2;
     }
-    if (!window.setKnob(parts[0].toStdString(), value)) {
+    if (!window.setKnob(name, value)) {
       complain(window.lastError());
       if (shooting) return 1;
     }

@@ -120,6 +120,28 @@ std::string cli_command(const Inputs& inputs) {
   return command;
 }
 
+std::string cli_command(const Inputs& inputs, const Evaluation& evaluation,
+                        const std::map<std::string, double>& settings) {
+  Inputs folded = inputs;
+  folded.spec = evaluation.design.workload;
+  std::string command = cli_command(folded);
+  std::string hardware;
+  for (const auto& knob : knobs::knob_registry()) {
+    if (knob.target != knobs::KnobTarget::hardware || !settings.count(knob.name)) continue;
+    const std::string value = knob.relative ? format_number(settings.at(knob.name), 6)
+                                            : knobs::knob_text(evaluation.design, knob.name);
+    std::string compact;  // "9.6 Gb/s" -> "9.6Gb/s": one shell word
+    for (char c : value) {
+      if (c != ' ') compact += c;
+    }
+    hardware += " --set " + knob.name + "=" + compact;
+  }
+  if (!hardware.empty()) {
+    command += "  # what-if hardware knobs (analyze takes no --set yet):" + hardware;
+  }
+  return command;
+}
+
 MainWindow::MainWindow(Inputs inputs, bool interactive, QWidget* parent)
     : QMainWindow(parent),
       library_(hw::SpecLibrary::default_library()),
@@ -345,7 +367,8 @@ void MainWindow::buildMenus() {
   view->addAction("Reset all knobs", this, &MainWindow::resetKnobs);
 }
 
-bool MainWindow::reevaluate(const Inputs& inputs, const std::map<std::string, double>& settings) {
+bool MainWindow::reevaluate(const Inputs& inputs, const std::map<std::string, double>& settings,
+                            bool quiet) {
   const auto start = std::chrono::steady_clock::now();
   try {
     auto evaluation = std::make_unique<Evaluation>(evaluate(inputs, settings, library_));
@@ -353,7 +376,7 @@ bool MainWindow::reevaluate(const Inputs& inputs, const std::map<std::string, do
     inputs_ = inputs;
     settings_ = settings;
   } catch (const std::exception& error) {
-    showError("Cannot evaluate this design", error_text(error));
+    showError("Cannot evaluate this design", error_text(error), quiet);
     return false;
   }
   showResults();
@@ -377,7 +400,7 @@ bool MainWindow::setInputs(const Inputs& inputs) {
 bool MainWindow::setKnob(const std::string& name, double value) {
   auto settings = settings_;
   settings[name] = value;
-  const bool ok = reevaluate(inputs_, settings);
+  const bool ok = reevaluate(inputs_, settings, true);
   syncPanels();
   return ok;
 }
@@ -562,12 +585,13 @@ bool MainWindow::selectTab(const QString& name) {
   return false;
 }
 
-void MainWindow::showError(const QString& title, const QString& message) {
+void MainWindow::showError(const QString& title, const QString& message, bool quiet) {
   last_error_ = message;
-  if (interactive_) {
+  if (interactive_ && !quiet) {
     QMessageBox::critical(this, title, message);
   } else if (status_) {
-    status_->setText(title + ": " + message);
+    status_->setText("<span style='color:#c00000'>" + title.toHtmlEscaped() + ": " +
+                     message.toHtmlEscaped() + "</span>");
   }
 }
 
@@ -608,8 +632,9 @@ void MainWindow::exportJson() {
 }
 
 void MainWindow::copyCliCommand() {
-  QApplication::clipboard()->setText(q(cli_command(inputs_)));
-  status_->setText("Copied: " + q(cli_command(inputs_)));
+  const QString command = q(cli_command(inputs_, *evaluation_, settings_));
+  QApplication::clipboard()->setText(command);
+  status_->setText("Copied: " + command.toHtmlEscaped());
 }
 
 }  // namespace ridgeline::gui

@@ -64,8 +64,12 @@ struct Evaluation {
 Evaluation evaluate(const Inputs& inputs, const std::map<std::string, double>& settings,
                     const hw::SpecLibrary& library);
 
-// The equivalent `ridgeline analyze ...` command line.
+// The equivalent `ridgeline analyze ...` command line. With knob settings, the workload knobs
+// (batch, context, prompt) are folded into the flags; hardware knobs, which `analyze` does not
+// take, follow as a shell comment in `--set NAME=VALUE` form (docs/cli.md, design knobs).
 std::string cli_command(const Inputs& inputs);
+std::string cli_command(const Inputs& inputs, const Evaluation& evaluation,
+                        const std::map<std::string, double>& settings);
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -104,12 +108,15 @@ class MainWindow : public QMainWindow {
   void buildUi();
   QWidget* buildSidePanel();
   void buildMenus();
-  bool reevaluate(const Inputs& inputs, const std::map<std::string, double>& settings);
+  // `quiet`: report an error in the status bar instead of a dialog (a slider dragged into an
+  // impossible design must not open a dialog per step).
+  bool reevaluate(const Inputs& inputs, const std::map<std::string, double>& settings,
+                  bool quiet = false);
   void showResults();
   void refreshChart();
   void syncPanels();
   void readPanels();
-  void showError(const QString& title, const QString& message);
+  void showError(const QString& title, const QString& message, bool quiet = false);
   void exportChart(const QString& format);
   void exportCsv();
   void exportJson();

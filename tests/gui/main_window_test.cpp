@@ -1,6 +1,10 @@
 // The main window against the library it fronts: every number it shows must be what
 // workload::analyze (and so `ridgeline analyze`) computes for the same inputs.
 
+// The model's headers first: explore/knobs.hpp has a member named `si_value`, which glibc's
+// <signal.h> (pulled in by gtest) defines as a macro.
+#include "main_window.hpp"
+
 #include <gtest/gtest.h>
 
 #include <QApplication>
@@ -15,7 +19,6 @@
 
 #include "app.hpp"
 #include "chart_widget.hpp"
-#include "main_window.hpp"
 #include "operator_table.hpp"
 #include "ridgeline/hw/library.hpp"
 #include "ridgeline/report/workload_chart.hpp"
@@ -71,6 +74,22 @@ TEST(GuiMainWindow, BatchKnobGivesTheLibraryNumbers) {
   ASSERT_TRUE(window.evaluation().original_analysis.has_value());
   EXPECT_EQ(window.evaluation().original_analysis->step_time, before);
   EXPECT_TRUE(window.summary()->tableText().contains("original"));
+}
+
+TEST(GuiMainWindow, CliCommandCarriesTheKnobs) {
+  MainWindow window({}, false);
+  ASSERT_TRUE(window.setKnob("batch", 32));
+  ASSERT_TRUE(window.setKnob("hbm.stacks", 6));
+  const std::string command = cli_command(window.inputs(), window.evaluation(),
+                                          {
+                                              {"batch", 32},
+                                              {"hbm.stacks", 6},
+                                          });
+  EXPECT_NE(command.find("ridgeline analyze --hw h100-sxm --model llama-3-70b --phase decode "
+                         "--batch 32 --context 4096"),
+            std::string::npos)
+      << command;
+  EXPECT_NE(command.find("--set hbm.stacks=6"), std::string::npos) << command;
 }
 
 TEST(GuiMainWindow, WorkloadPanelAgreesWithTheCli) {

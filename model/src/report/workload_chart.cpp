@@ -35,12 +35,7 @@ void add_points(plot::Chart& chart, const ChartedAnalysis& charted, plot::Marker
   const auto& levels = charted.analysis->level_names;
   for (const auto& point : operator_points(*charted.analysis)) {
     if (!point.charted) continue;
-    plot::PointSet set;
-    set.color = bound_color(point.bound, levels);
-    set.radius = point.radius;
-    set.shape = shape;
-    set.markers.push_back({{point.intensity, point.achieved_flops}, ""});
-    chart.point_sets.push_back(std::move(set));
+    // The selection ring first: it is hollow (white inside), so the point is drawn over it.
     if (highlight && *highlight == point.op_index) {
       plot::PointSet ring;
       ring.color = {0, 0, 0};
@@ -49,6 +44,12 @@ void add_points(plot::Chart& chart, const ChartedAnalysis& charted, plot::Marker
       ring.markers.push_back({{point.intensity, point.achieved_flops}, point.name});
       chart.point_sets.push_back(std::move(ring));
     }
+    plot::PointSet set;
+    set.color = bound_color(point.bound, levels);
+    set.radius = point.radius;
+    set.shape = shape;
+    set.markers.push_back({{point.intensity, point.achieved_flops}, ""});
+    chart.point_sets.push_back(std::move(set));
   }
 }
 
@@ -104,10 +105,15 @@ plot::Chart workload_chart(const ChartedAnalysis& primary, const WorkloadChartOp
   if (options.compare) {
     rooflines.push_back(roofline::build_roofline(*options.compare->accelerator, dtype));
   }
+  // Short ids, not the long marketing names, in labels and legend: the chart shares its window
+  // with panels, and "AMD Instinct MI300X (OAM, 192 GB) Infinity Cache 17 TB/s" does not fit.
+  for (auto& roofline : rooflines) roofline.hw_name = roofline.hw_id;
   plot::Chart chart = roofline_chart(rooflines);
   chart.title = primary.analysis->model_id + " " +
-                std::string(workload::phase_name(primary.analysis->spec.phase)) + " \u2014 " +
-                chart.title;
+                std::string(workload::phase_name(primary.analysis->spec.phase)) + " on " +
+                primary.accelerator->id +
+                (options.compare ? " vs " + options.compare->accelerator->id : std::string()) +
+                " (" + std::string(dtype_name(dtype)) + ")";
 
   if (options.ghost) {
     // The original design's theoretical ceilings, min(P, I × B) per level, under everything else.
@@ -196,11 +202,11 @@ plot::Chart workload_chart(const ChartedAnalysis& primary, const WorkloadChartOp
   chart.point_sets.push_back(std::move(size_key));
   if (options.compare) {
     plot::PointSet first;
-    first.label = "operators on " + primary.accelerator->name;
+    first.label = "operators on " + primary.accelerator->id;
     first.color = kNeutral;
     first.radius = 5;
     plot::PointSet second;
-    second.label = "operators on " + options.compare->accelerator->name;
+    second.label = "operators on " + options.compare->accelerator->id;
     second.color = kNeutral;
     second.radius = 5;
     second.shape = plot::MarkerShape::diamond;
