@@ -161,7 +161,12 @@ MainWindow::MainWindow(Inputs inputs, bool interactive, QWidget* parent)
   syncPanels();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() {
+  // The tabs hold references to library_, a member destroyed before QWidget deletes the children:
+  // delete them first (the HBM tab also stops its worker thread).
+  delete hbm_;
+  delete system_;
+}
 
 void MainWindow::buildUi() {
   auto* splitter = new QSplitter(Qt::Horizontal, this);

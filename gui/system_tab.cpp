@@ -101,7 +101,9 @@ void SystemTab::recompute() {
     chart_->setChart(topology::sweep_chart(system, op, group.ranks.size(), points));
     error_.clear();
     status_->setText(QString("%1 over %2 ranks: bus bandwidth (nccl-tests convention) of every "
-                             "algorithm the model knows; the library's choice is solid.")
+                             "algorithm the model knows; the library's choice is solid. (Where "
+                             "tensor-parallel decode spends its step will show here once "
+                             "`analyze` models tensor parallelism.)")
                          .arg(op_->currentText())
                          .arg(group.ranks.size()));
   } catch (const std::exception& error) {
