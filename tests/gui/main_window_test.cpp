@@ -9,8 +9,12 @@
 
 #include <QApplication>
 #include <QDir>
+#include <QGridLayout>
 #include <QImage>
+#include <QLabel>
 #include <QSet>
+#include <QSlider>
+#include <QSpinBox>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <chrono>
@@ -19,6 +23,7 @@
 
 #include "app.hpp"
 #include "chart_widget.hpp"
+#include "knob_panel.hpp"
 #include "operator_table.hpp"
 #include "ridgeline/hw/library.hpp"
 #include "ridgeline/report/workload_chart.hpp"
@@ -242,6 +247,55 @@ TEST(GuiSpeed, KnobChangeRedrawsQuickly) {
   std::printf("knob change -> redraw (Llama-3-70B decode, H100): mean %.1f ms, worst %.1f ms\n",
               total / kRuns, worst);
   EXPECT_LT(worst, 1000.0);
+}
+
+}  // namespace
+}  // namespace ridgeline::gui
+
+namespace ridgeline::gui {
+namespace {
+
+// The control in the knob panel's row for `name` (column 1 of its grid).
+template <typename Control>
+Control* knob_control(MainWindow& window, const QString& name) {
+  auto* panel = window.findChild<KnobPanel*>();
+  auto* grid = qobject_cast<QGridLayout*>(panel->layout());
+  for (int row = 0; row < grid->rowCount(); ++row) {
+    auto* label = grid->itemAtPosition(row, 0)
+                      ? qobject_cast<QLabel*>(grid->itemAtPosition(row, 0)->widget())
+                      : nullptr;
+    if (label && label->text() == name) {
+      return qobject_cast<Control*>(grid->itemAtPosition(row, 1)->widget());
+    }
+  }
+  return nullptr;
+}
+
+TEST(GuiKnobPanel, SpinBoxRowDrivesTheEvaluation) {
+  MainWindow window({}, false);
+  auto* batch = knob_control<QSpinBox>(window, "batch");
+  ASSERT_NE(batch, nullptr);
+  batch->setValue(48);  // as a user typing 48 and pressing enter
+  auto spec = Inputs().spec;
+  spec.batch = 48;
+  expect_same(window.evaluation().analysis, library_analysis("h100-sxm", "llama-3-70b", spec));
+}
+
+TEST(GuiKnobPanel, SliderIntoAnImpossibleDesignKeepsTheState) {
+  MainWindow window({}, false);
+  const double step = window.evaluation().analysis.step_time;
+  auto* pin_rate = knob_control<QSlider>(window, "hbm.pin_rate");
+  ASSERT_NE(pin_rate, nullptr);
+  pin_rate->setValue(pin_rate->maximum());  // 4× the shipped pin rate: beyond the device rating
+  EXPECT_FALSE(window.lastError().isEmpty());
+  EXPECT_TRUE(window.lastError().contains("hbm.pin_rate")) << window.lastError().toStdString();
+  EXPECT_EQ(window.evaluation().analysis.step_time, step);
+  EXPECT_FALSE(window.evaluation().modified);
+  // A modest step up is accepted: 4^(100/1000) = 1.149× the shipped 5.23 Gb/s = 6.0 Gb/s, under
+  // HBM3's 6.4 Gb/s rating; decode is HBM-bound, so the step gets shorter.
+  pin_rate->setValue(100);
+  EXPECT_TRUE(window.evaluation().modified) << window.lastError().toStdString();
+  EXPECT_LT(window.evaluation().analysis.step_time, step);
 }
 
 }  // namespace
