@@ -1,5 +1,6 @@
 #include "workload_options.hpp"
 
+#include "common.hpp"
 #include "ridgeline/base/error.hpp"
 #include "ridgeline/base/units.hpp"
 
@@ -15,8 +16,9 @@ DType dtype_option(const std::string& text, const std::string& option) {
 
 }  // namespace
 
-void add_workload_options(CLI::App& command, WorkloadOptions& options) {
-  command.add_option("--hw", options.hw, "Accelerator id or spec file path")->required();
+CLI::Option* add_workload_options(CLI::App& command, WorkloadOptions& options, bool hw_required) {
+  auto* hw = command.add_option("--hw", options.hw, "Accelerator id or spec file path");
+  hw->required(hw_required);
   command
       .add_option("--model", options.model,
                   "Model id (traces/models/) or path to a HuggingFace config.json")
@@ -43,6 +45,7 @@ void add_workload_options(CLI::App& command, WorkloadOptions& options) {
   command.add_option("--request-overhead", options.request_overhead,
                      "Host time per request added to TTFT, e.g. '2 ms' for a serving runtime's "
                      "scheduling, copies and sampling (default: none)");
+  return hw;
 }
 
 workload::WorkloadSpec workload_spec(const WorkloadOptions& options) {
@@ -65,6 +68,21 @@ workload::WorkloadSpec workload_spec(const WorkloadOptions& options) {
     }
   }
   return spec;
+}
+
+explore::Design design_from_options(const WorkloadOptions& options) {
+  explore::Design design{library().accelerator(options.hw),
+                         workload::load_model_config(options.model), workload_spec(options)};
+  workload::check_spec(design.model, design.workload);
+  return design;
+}
+
+std::string describe(const WorkloadOptions& options) {
+  return "hw=" + options.hw + " model=" + options.model + " phase=" + options.phase +
+         " batch=" + std::to_string(options.batch) + " prompt=" + std::to_string(options.prompt) +
+         " context=" + std::to_string(options.context) + " weights=" + options.weights +
+         " activations=" + options.activations + " kv=" + options.kv +
+         " runtime=" + options.runtime;
 }
 
 }  // namespace ridgeline::cli

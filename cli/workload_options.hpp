@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "ridgeline/explore/design.hpp"
 #include "ridgeline/workload/workload.hpp"
 
 namespace ridgeline::cli {
@@ -24,8 +25,14 @@ struct WorkloadOptions {
   std::string request_overhead;  // empty: none
 };
 
-void add_workload_options(CLI::App& command, WorkloadOptions& options);
+// `hw_required`: false where another option (analyze --system) can name the hardware instead.
+CLI::Option* add_workload_options(CLI::App& command, WorkloadOptions& options,
+                                  bool hw_required = true);
 // Throws InputError naming the option for an unknown dtype.
 workload::WorkloadSpec workload_spec(const WorkloadOptions& options);
+// The accelerator, model and workload the options name, checked (InputError naming the option).
+explore::Design design_from_options(const WorkloadOptions& options);
+// The options in one line ("hw=h200 model=llama-3-8b phase=decode batch=1 ..."), to label outputs.
+std::string describe(const WorkloadOptions& options);
 
 }  // namespace ridgeline::cli

@@ -373,21 +373,21 @@ double knob_value(const Design& design, std::string_view name) {
   return entry.get(design);
 }
 
-void set_knob(Design& design, std::string_view name, double si_value) {
+void set_knob(Design& design, std::string_view name, double value_si) {
   const auto& entry = find_entry(name);
   const std::string knob(name);
   if (!entry.knob.numeric) {
     throw InputError("", knob, "knob '" + knob + "' takes names, not numbers");
   }
-  if (!std::isfinite(si_value) || si_value <= 0) {
+  if (!std::isfinite(value_si) || value_si <= 0) {
     throw InputError("", knob,
                      "impossible design: " + knob + " must be a positive number, got " +
-                         format_number(si_value));
+                         format_number(value_si));
   }
-  if (entry.knob.integer && std::fabs(si_value - std::round(si_value)) > 1e-9 * si_value) {
-    throw InputError("", knob, knob + " takes whole numbers, got " + format_number(si_value, 8));
+  if (entry.knob.integer && std::fabs(value_si - std::round(value_si)) > 1e-9 * value_si) {
+    throw InputError("", knob, knob + " takes whole numbers, got " + format_number(value_si, 8));
   }
-  entry.set(design, si_value);
+  entry.set(design, value_si);
   check_design(design, knob);
 }
 
@@ -419,7 +419,7 @@ Setting parse_setting(std::string_view assignment) {
   Setting setting{name, text, 0.0};
   if (is_pointer_setting(name)) return setting;
   const auto& knob = find_knob(name);
-  if (knob.numeric) setting.si_value = parse_knob_value(knob, text);
+  if (knob.numeric) setting.quantity = parse_knob_value(knob, text);
   return setting;
 }
 
@@ -427,8 +427,8 @@ std::string setting_text(const Setting& setting) {
   if (is_pointer_setting(setting.name)) return setting.text;
   const auto& knob = find_knob(setting.name);
   if (!knob.numeric) return setting.text;
-  if (knob.dimension == Dimension::count) return format_number(setting.si_value, 12);
-  return format_quantity(setting.si_value, knob.dimension);
+  if (knob.dimension == Dimension::count) return format_number(setting.quantity, 12);
+  return format_quantity(setting.quantity, knob.dimension);
 }
 
 void apply_parsed_settings(Design& design, const std::vector<Setting>& settings,
@@ -447,7 +447,7 @@ void apply_parsed_settings(Design& design, const std::vector<Setting>& settings,
   for (const auto& [index, setting] : knobs) {
     const auto& entry = entries()[index];
     if (entry.knob.numeric) {
-      set_knob(design, entry.knob.name, setting->si_value);
+      set_knob(design, entry.knob.name, setting->quantity);
     } else {
       entry.set_text(design, setting->text, library);
       check_design(design, entry.knob.name);
