@@ -514,6 +514,7 @@ void MainWindow::showResults() {
   if (e.original_analysis) columns.push_back({"original", &*e.original_analysis});
   if (e.compare_analysis) columns.push_back({q(e.compare->id), &*e.compare_analysis});
   summary_->setColumns(columns);
+  system_->setWorkload(e.design.model, e.design.workload);
   refreshChart();
   if (selected_) {
     selectOperator(*selected_);

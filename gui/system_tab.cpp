@@ -7,11 +7,16 @@
 #include <QPlainTextEdit>
 #include <QSpinBox>
 #include <QVBoxLayout>
+#include <algorithm>
 
 #include "chart_widget.hpp"
+#include "ridgeline/base/units.hpp"
+#include "ridgeline/report/workload_chart.hpp"
 #include "ridgeline/topology/collective.hpp"
 #include "ridgeline/topology/collective_report.hpp"
 #include "ridgeline/topology/system.hpp"
+#include "ridgeline/workload/parallel.hpp"
+#include "summary_widget.hpp"
 
 namespace ridgeline::gui {
 
@@ -49,6 +54,8 @@ SystemTab::SystemTab(const hw::SpecLibrary& library, QWidget* parent)
   status_ = new QLabel(controls);
   status_->setWordWrap(true);
   side->addWidget(status_);
+  parallel_ = new SegmentBar(controls);
+  side->addWidget(parallel_);
   text_ = new QPlainTextEdit(controls);
   text_->setReadOnly(true);
   text_->setLineWrapMode(QPlainTextEdit::NoWrap);
@@ -63,6 +70,8 @@ SystemTab::SystemTab(const hw::SpecLibrary& library, QWidget* parent)
   connect(system_, &QComboBox::currentIndexChanged, this, &SystemTab::systemChanged);
   connect(op_, &QComboBox::currentIndexChanged, this, &SystemTab::recompute);
   connect(ranks_, &QSpinBox::valueChanged, this, &SystemTab::recompute);
+  connect(ranks_, &QSpinBox::valueChanged, this, &SystemTab::recomputeParallel);
+  connect(system_, &QComboBox::currentIndexChanged, this, &SystemTab::recomputeParallel);
   const int preferred = system_->findText("dgx-h100");
   if (preferred >= 0) system_->setCurrentIndex(preferred);
   systemChanged();
@@ -101,14 +110,59 @@ void SystemTab::recompute() {
     chart_->setChart(topology::sweep_chart(system, op, group.ranks.size(), points));
     error_.clear();
     status_->setText(QString("%1 over %2 ranks: bus bandwidth (nccl-tests convention) of every "
-                             "algorithm the model knows; the library's choice is solid. (Where "
-                             "tensor-parallel decode spends its step will show here once "
-                             "`analyze` models tensor parallelism.)")
+                             "algorithm the model knows; the library's choice is solid.")
                          .arg(op_->currentText())
                          .arg(group.ranks.size()));
   } catch (const std::exception& error) {
     error_ = QString::fromUtf8(error.what());
     status_->setText(error_);
+  }
+}
+
+}  // namespace ridgeline::gui
+
+namespace ridgeline::gui {
+
+void SystemTab::setWorkload(const workload::ModelConfig& model,
+                            const workload::WorkloadSpec& spec) {
+  model_ = model;
+  spec_ = spec;
+  recomputeParallel();
+}
+
+void SystemTab::recomputeParallel() {
+  if (!model_ || syncing_) return;
+  const std::string phase(workload::phase_name(spec_.phase));
+  try {
+    const auto system = systems_->system(system_->currentText().toStdString());
+    const topology::CollectiveModel collectives(system);
+    workload::Parallelism parallelism;
+    parallelism.tp = ranks_->value();
+    const auto built = workload::build_workload(*model_, spec_);
+    const auto analysis = workload::analyze(collectives, parallelism, built);
+    std::vector<SegmentBar::Segment> segments;
+    // Compute, overhead and memory levels in the chart's colours; communication bounds (a link
+    // kind, or "latency") in colours of their own.
+    const QColor kLinkColors[] = {QColor(0xD5, 0x5E, 0x00), QColor(0x00, 0x72, 0xB2),
+                                  QColor(0x00, 0x00, 0x00)};
+    std::size_t links = 0;
+    for (const auto& [resource, share] : analysis.bound_share) {
+      const bool known = resource == "compute" || resource == "overhead" ||
+                         std::find(analysis.level_names.begin(), analysis.level_names.end(),
+                                   resource) != analysis.level_names.end();
+      const auto color = report::bound_color(resource, analysis.level_names);
+      segments.push_back({q(resource + " " + format_number(100 * share, 3) + "%"), share,
+                          known ? QColor(color.r, color.g, color.b) : kLinkColors[links++ % 3]});
+    }
+    parallel_text_ =
+        q(model_->id + " " + phase + ", TP=" + std::to_string(parallelism.tp) + ": step " +
+          format_quantity(analysis.step_time, Dimension::time) + "; time by bound");
+    parallel_->setSegments(std::move(segments), 1.0, 0, parallel_text_);
+  } catch (const std::exception& error) {
+    parallel_text_ =
+        q(model_->id + " " + phase + " with TP=" + std::to_string(ranks_->value()) + ": ") +
+        QString::fromUtf8(error.what());
+    parallel_->setSegments({}, 1.0, 0, parallel_text_);
   }
 }
 

@@ -5,8 +5,11 @@
 
 #include <QWidget>
 #include <memory>
+#include <optional>
 
 #include "ridgeline/hw/library.hpp"
+#include "ridgeline/workload/model_config.hpp"
+#include "ridgeline/workload/workload.hpp"
 
 class QComboBox;
 class QSpinBox;
@@ -20,6 +23,7 @@ class SystemLibrary;
 namespace ridgeline::gui {
 
 class ChartWidget;
+class SegmentBar;
 
 class SystemTab : public QWidget {
   Q_OBJECT
@@ -29,10 +33,15 @@ class SystemTab : public QWidget {
   ~SystemTab() override;
   ChartWidget* chart() const { return chart_; }
   const QString& error() const { return error_; }
+  // The workload of the main window: its step is also analysed tensor-parallel over the chosen
+  // ranks (workload::analyze on the system), to show where that step spends its time.
+  void setWorkload(const workload::ModelConfig& model, const workload::WorkloadSpec& spec);
+  const QString& parallelText() const { return parallel_text_; }
 
  private:
   void systemChanged();
   void recompute();
+  void recomputeParallel();
 
   std::unique_ptr<topology::SystemLibrary> systems_;
   QComboBox* system_ = nullptr;
@@ -41,6 +50,10 @@ class SystemTab : public QWidget {
   QLabel* status_ = nullptr;
   QPlainTextEdit* text_ = nullptr;
   ChartWidget* chart_ = nullptr;
+  SegmentBar* parallel_ = nullptr;
+  std::optional<workload::ModelConfig> model_;
+  workload::WorkloadSpec spec_{};
+  QString parallel_text_;
   QString error_;
   bool syncing_ = false;
 };

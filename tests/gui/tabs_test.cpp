@@ -7,7 +7,10 @@
 
 #include "chart_widget.hpp"
 #include "hbm_tab.hpp"
+#include "ridgeline/base/units.hpp"
 #include "ridgeline/hw/library.hpp"
+#include "ridgeline/topology/system.hpp"
+#include "ridgeline/workload/parallel.hpp"
 #include "system_tab.hpp"
 
 namespace ridgeline::gui {
@@ -45,6 +48,24 @@ TEST(GuiSystemTab, DrawsTheCollectiveSweep) {
   const auto& chart = tab.chart()->chart();
   EXPECT_EQ(chart.x.scale, plot::AxisScale::log);
   EXPECT_FALSE(chart.series.empty());
+}
+
+TEST(GuiSystemTab, TensorParallelStepIsTheLibrarys) {
+  const auto library = hw::SpecLibrary::default_library();
+  SystemTab tab(library);  // dgx-h100, all 8 ranks
+  const auto model = workload::load_model_config("llama-3-70b");
+  workload::WorkloadSpec spec;
+  spec.batch = 16;
+  spec.context = 4096;
+  tab.setWorkload(model, spec);
+  workload::Parallelism parallelism;
+  parallelism.tp = 8;
+  const topology::CollectiveModel collectives(topology::SystemLibrary(library).system("dgx-h100"));
+  const auto analysis =
+      workload::analyze(collectives, parallelism, workload::build_workload(model, spec));
+  EXPECT_TRUE(tab.parallelText().contains(
+      QString::fromStdString("TP=8: step " + format_quantity(analysis.step_time, Dimension::time))))
+      << tab.parallelText().toStdString();
 }
 
 }  // namespace
