@@ -1,6 +1,7 @@
 #include "workload_options.hpp"
 
 #include "ridgeline/base/error.hpp"
+#include "ridgeline/base/units.hpp"
 
 namespace ridgeline::cli {
 namespace {
@@ -14,8 +15,10 @@ DType dtype_option(const std::string& text, const std::string& option) {
 
 }  // namespace
 
-void add_workload_options(CLI::App& command, WorkloadOptions& options) {
-  command.add_option("--hw", options.hw, "Accelerator id or spec file path")->required();
+void add_workload_options(CLI::App& command, WorkloadOptions& options, bool with_hw) {
+  if (with_hw) {
+    command.add_option("--hw", options.hw, "Accelerator id or spec file path")->required();
+  }
   command
       .add_option("--model", options.model,
                   "Model id (traces/models/) or path to a HuggingFace config.json")
@@ -39,6 +42,9 @@ void add_workload_options(CLI::App& command, WorkloadOptions& options) {
                   "(plain PyTorch)")
       ->check(CLI::IsMember({"fused", "eager"}))
       ->capture_default_str();
+  command.add_option("--request-overhead", options.request_overhead,
+                     "Host time per request added to TTFT, e.g. '2 ms' for a serving runtime's "
+                     "scheduling, copies and sampling (default: none)");
 }
 
 workload::WorkloadSpec workload_spec(const WorkloadOptions& options) {
@@ -53,6 +59,13 @@ workload::WorkloadSpec workload_spec(const WorkloadOptions& options) {
   spec.activations = dtype_option(options.activations, "--activations");
   spec.kv = dtype_option(options.kv, "--kv");
   spec.runtime = options.runtime == "eager" ? workload::Runtime::eager : workload::Runtime::fused;
+  if (!options.request_overhead.empty()) {
+    try {
+      spec.request_overhead = parse_quantity(options.request_overhead, Dimension::time);
+    } catch (const UnitError& error) {
+      throw InputError("", "--request-overhead", error.what());
+    }
+  }
   return spec;
 }
 

@@ -21,9 +21,11 @@ struct WorkloadOptions {
   std::string activations = "bf16";
   std::string kv = "bf16";
   std::string runtime = "fused";
+  std::string request_overhead;  // empty: none
 };
 
-void add_workload_options(CLI::App& command, WorkloadOptions& options);
+// `with_hw` false: no --hw option (commands that take their designs as arguments: compare).
+void add_workload_options(CLI::App& command, WorkloadOptions& options, bool with_hw = true);
 // Throws InputError naming the option for an unknown dtype.
 workload::WorkloadSpec workload_spec(const WorkloadOptions& options);
 

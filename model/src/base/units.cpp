@@ -147,6 +147,8 @@ std::string_view dimension_name(Dimension dimension) {
       return "an energy";
     case Dimension::price:
       return "a price";
+    case Dimension::count:
+      return "a plain number";
   }
   return "a quantity";
 }
@@ -177,6 +179,8 @@ std::string_view dimension_example(Dimension dimension) {
       return "1.2 J";
     case Dimension::price:
       return "30000 USD";
+    case Dimension::count:
+      return "8";
   }
   return "";
 }
@@ -207,6 +211,8 @@ PlausibleRange plausible_range(Dimension dimension) {
       return {1e-15, 1e9};  // 1 fJ .. 1 GJ
     case Dimension::price:
       return {1.0, 1e9};  // 1 USD .. 1 billion USD
+    case Dimension::count:
+      return {1e-9, 1e12};  // factors and counts (stacks, batch, tokens)
   }
   return {0.0, 0.0};
 }
@@ -234,10 +240,15 @@ double parse_quantity(std::string_view text, Dimension expected) {
     throw UnitError(quoted(text) + ": not a finite number; " + expectation);
   if (number < 0) throw UnitError(quoted(text) + ": negative value; " + expectation);
   if (number == 0) throw UnitError(quoted(text) + ": zero value; " + expectation);
-  if (unit.empty()) throw UnitError(quoted(text) + ": missing unit; " + expectation);
+  if (expected == Dimension::count && !unit.empty())
+    throw UnitError(quoted(text) + ": unexpected unit " + quoted(unit) + "; " + expectation);
+  if (unit.empty() && expected != Dimension::count)
+    throw UnitError(quoted(text) + ": missing unit; " + expectation);
 
   double factor = 0.0;
-  if (expected == Dimension::bit_rate) {
+  if (expected == Dimension::count) {
+    factor = 1.0;
+  } else if (expected == Dimension::bit_rate) {
     if (!lookup_bit_rate(unit, factor)) {
       const auto it = unit_table().find(unit);
       if (it != unit_table().end() && it->second.dimension == Dimension::bit_rate) {
@@ -354,6 +365,8 @@ std::string format_quantity(double value_in_si, Dimension dimension, int signifi
                    {1e6, "MJ"}});
     case Dimension::price:
       return format_number(value_in_si, 12) + " USD";  // whole dollars, never 3e+04
+    case Dimension::count:
+      return format_number(value_in_si, significant);
   }
   return format_number(value_in_si, significant);
 }

@@ -95,4 +95,9 @@ double compute_energy_per_flop(const Accelerator& accelerator, DType dtype) {
   return it->second.value;
 }
 
+void scale_compute(Accelerator& accelerator, double factor) {
+  for (auto& [dtype, peak] : accelerator.compute.peak) peak.value *= factor;
+  for (auto& [dtype, peak] : accelerator.compute.sparse_peak) peak.value *= factor;
+}
+
 }  // namespace ridgeline::hw

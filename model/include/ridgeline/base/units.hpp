@@ -23,6 +23,7 @@ enum class Dimension {
   energy_per_op,   // fJ/FLOP, pJ/FLOP, nJ/FLOP, pJ/op
   energy,          // pJ, nJ, uJ, mJ, J, kJ
   price,           // USD (a purchase price; no prefixes)
+  count,           // a plain number without a unit (stacks, batch, a scale factor)
 };
 
 // Thrown for an unparsable or impossible quantity; the message says what was expected but not
