@@ -84,6 +84,23 @@ plot::Chart pareto_chart(const ParetoPlot& plot) {
   chart.title = plot.title;
   chart.x = plot.x;
   chart.y = plot.y;
+  // Pad automatic linear ranges by 5% so that the extreme points (the ends of the front) are not
+  // cut in half by the plot frame.
+  const auto pad = [&](plot::Axis& axis, double plot::DataPoint::*coordinate) {
+    if (axis.scale != plot::AxisScale::linear || axis.min || axis.max || plot.points.empty())
+      return;
+    double low = plot.points.front().*coordinate;
+    double high = low;
+    for (const auto& point : plot.points) {
+      low = std::min(low, point.*coordinate);
+      high = std::max(high, point.*coordinate);
+    }
+    const double margin = high > low ? 0.05 * (high - low) : std::max(1e-9, 0.05 * std::fabs(low));
+    axis.min = low - margin;
+    axis.max = high + margin;
+  };
+  pad(chart.x, &plot::DataPoint::x);
+  pad(chart.y, &plot::DataPoint::y);
   plot::PointSet others;
   others.label = "dominated";
   others.color = {0x99, 0x99, 0x99};
