@@ -6,6 +6,8 @@
 #include <sstream>
 #include <string>
 
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include "ridgeline/base/error.hpp"
@@ -222,7 +224,9 @@ TEST(SweepCli, PinRateAcceptance) {
 }
 
 TEST(SweepCli, ShardsMergeByteForByte) {
-  const auto dir = std::filesystem::temp_directory_path() / "ridgeline_sweep_cli_test";
+  // One directory per process: several test runs (or checkouts) may share the temp directory.
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("ridgeline_sweep_cli_test_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const std::string sweep = kAcceptance + " --set batch=1,8,64";
   for (const std::string format : {"csv", "json"}) {

@@ -81,6 +81,15 @@ UnitTable build_unit_table() {
     add(joule + "FLOP", Dimension::energy_per_op, factor);
     add(joule + "op", Dimension::energy_per_op, factor);
   }
+  add("fJ", Dimension::energy, 1e-15);
+  add("pJ", Dimension::energy, 1e-12);
+  add("nJ", Dimension::energy, 1e-9);
+  add("uJ", Dimension::energy, 1e-6);
+  add("\xC2\xB5J", Dimension::energy, 1e-6);  // µJ (U+00B5)
+  add("mJ", Dimension::energy, 1e-3);
+  add("J", Dimension::energy, 1.0);
+  add("kJ", Dimension::energy, 1e3);
+  add("USD", Dimension::price, 1.0);
   return table;
 }
 
@@ -134,6 +143,10 @@ std::string_view dimension_name(Dimension dimension) {
       return "an energy per bit";
     case Dimension::energy_per_op:
       return "an energy per operation";
+    case Dimension::energy:
+      return "an energy";
+    case Dimension::price:
+      return "a price";
     case Dimension::count:
       return "a plain number";
   }
@@ -162,6 +175,10 @@ std::string_view dimension_example(Dimension dimension) {
       return "3.9 pJ/bit";
     case Dimension::energy_per_op:
       return "0.5 pJ/FLOP";
+    case Dimension::energy:
+      return "1.2 J";
+    case Dimension::price:
+      return "30000 USD";
     case Dimension::count:
       return "8";
   }
@@ -190,6 +207,10 @@ PlausibleRange plausible_range(Dimension dimension) {
       return {1e-16, 1e-9};  // 0.1 fJ .. 1 nJ per bit
     case Dimension::energy_per_op:
       return {1e-16, 1e-9};
+    case Dimension::energy:
+      return {1e-15, 1e9};  // 1 fJ .. 1 GJ
+    case Dimension::price:
+      return {1.0, 1e9};  // 1 USD .. 1 billion USD
     case Dimension::count:
       return {1e-9, 1e12};  // factors and counts (stacks, batch, tokens)
   }
@@ -333,6 +354,17 @@ std::string format_quantity(double value_in_si, Dimension dimension, int signifi
       return pick({{1e-15, "fJ/bit"}, {1e-12, "pJ/bit"}, {1e-9, "nJ/bit"}});
     case Dimension::energy_per_op:
       return pick({{1e-15, "fJ/FLOP"}, {1e-12, "pJ/FLOP"}, {1e-9, "nJ/FLOP"}});
+    case Dimension::energy:
+      return pick({{1e-15, "fJ"},
+                   {1e-12, "pJ"},
+                   {1e-9, "nJ"},
+                   {1e-6, "uJ"},
+                   {1e-3, "mJ"},
+                   {1, "J"},
+                   {1e3, "kJ"},
+                   {1e6, "MJ"}});
+    case Dimension::price:
+      return format_number(value_in_si, 12) + " USD";  // whole dollars, never 3e+04
     case Dimension::count:
       return format_number(value_in_si, significant);
   }

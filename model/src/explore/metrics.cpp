@@ -30,7 +30,25 @@ const std::vector<Metric>& metric_registry() {
       {"memory", "memory needed: weights + KV cache + activations (+ training state)",
        Dimension::bytes, "B", false,
        [](const Analysis& a) -> std::optional<double> { return a.memory.total(); }},
-      // Energy per token joins here once the specs carry energy figures (issue 8, item 6).
+      // Energy (docs/model.md, "Energy"): unknown (nullopt), never 0, without the spec's figures.
+      {"energy_per_token", "energy per token: dynamic (FLOPs, bytes per level) + static power",
+       Dimension::energy, "J", false,
+       [](const Analysis& a) -> std::optional<double> {
+         if (!a.energy) return std::nullopt;
+         return a.energy->per_token;
+       }},
+      {"power", "average power over the step (energy per step / step time)", Dimension::power, "W",
+       false,
+       [](const Analysis& a) -> std::optional<double> {
+         if (!a.energy) return std::nullopt;
+         return a.energy->average_power;
+       }},
+      {"price", "purchase price of the accelerator (the spec's energy.price)", Dimension::price,
+       "USD", false,
+       [](const Analysis& a) -> std::optional<double> {
+         if (!a.energy || !a.energy->price) return std::nullopt;
+         return *a.energy->price;
+       }},
   };
   return metrics;
 }

@@ -314,6 +314,86 @@ bool is_off_chip_name(const std::string& name) {
          name.find("DDR") != std::string::npos;
 }
 
+// The optional "energy" object (docs/hwspecs.md). When present it must be complete: a figure for
+// every dtype of /compute/peak, every on-chip memory level and every link kind, so that no energy
+// is ever taken as 0 because a file forgot it.
+EnergySpec read_energy(JsonReader& reader, const json& object, const Accelerator& accelerator) {
+  const std::string where = "/energy";
+  EnergySpec energy;
+  if (!reader.expect_object(object, where)) return energy;
+  reader.reject_unknown_keys(object, where,
+                             {"compute", "memory", "links", "static_power", "price"});
+  if (const auto* compute = reader.require(object, where, "compute");
+      compute != nullptr && reader.expect_object(*compute, where + "/compute")) {
+    for (const auto& [key, value] : compute->items()) {
+      const auto dtype = parse_dtype(key);
+      if (!dtype) {
+        reader.problem(ptr(where + "/compute", key),
+                       "unknown dtype '" + key + "'; expected one of: " + dtype_list());
+      } else if (accelerator.compute.peak.count(*dtype) == 0) {
+        reader.problem(ptr(where + "/compute", key),
+                       "energy for " + key + ", which has no entry in /compute/peak");
+      } else {
+        energy.compute[*dtype] =
+            reader.sourced_quantity(*compute, where + "/compute", key, Dimension::energy_per_op);
+      }
+    }
+    for (const auto& [dtype, rate] : accelerator.compute.peak) {
+      if (compute->find(std::string(dtype_name(dtype))) == compute->end()) {
+        reader.problem(ptr(where + "/compute", dtype_name(dtype)),
+                       "missing energy per FLOP for " + std::string(dtype_name(dtype)) +
+                           " (every dtype in /compute/peak needs one), e.g. '0.4 pJ/FLOP'");
+      }
+    }
+  }
+  // Named maps (memory levels, link kinds): every expected name present, no other.
+  const auto named_map = [&](std::string_view key, const std::vector<std::string>& names,
+                             std::map<std::string, Sourced<double>>& out, const std::string& what) {
+    const std::string pointer = ptr(where, key);
+    const auto* map =
+        names.empty() ? reader.optional(object, key) : reader.require(object, where, key);
+    if (map == nullptr || !reader.expect_object(*map, pointer)) return;
+    for (const auto& [name, value] : map->items()) {
+      if (std::find(names.begin(), names.end(), name) == names.end()) {
+        std::string list;
+        for (const auto& known : names) list += (list.empty() ? "" : ", ") + known;
+        reader.problem(ptr(pointer, name),
+                       "unknown " + what + " '" + name +
+                           "'; expected one of: " + (list.empty() ? "(none)" : list));
+        continue;
+      }
+      out[name] = reader.sourced_quantity(*map, pointer, name, Dimension::energy_per_bit);
+    }
+    for (const auto& name : names) {
+      if (map->find(name) == map->end()) {
+        reader.problem(ptr(pointer, name),
+                       "missing energy per bit for " + what + " '" + name + "', e.g. '0.5 pJ/bit'");
+      }
+    }
+  };
+  std::vector<std::string> on_chip;
+  for (std::size_t i = 0; i + 1 < accelerator.memory.size(); ++i) {
+    on_chip.push_back(accelerator.memory[i].name);
+  }
+  named_map("memory", on_chip, energy.memory, "on-chip memory level");
+  std::vector<std::string> link_kinds;
+  for (const auto& link : accelerator.interconnect) link_kinds.push_back(link.kind);
+  if (!accelerator.host_link.kind.empty()) link_kinds.push_back(accelerator.host_link.kind);
+  named_map("links", link_kinds, energy.links, "link kind");
+  energy.static_power = reader.sourced_quantity(object, where, "static_power", Dimension::power);
+  if (energy.static_power.value > 0 && accelerator.tdp.value > 0 &&
+      energy.static_power.value >= accelerator.tdp.value) {
+    reader.problem(where + "/static_power",
+                   "static power " + format_quantity(energy.static_power.value, Dimension::power) +
+                       " must be below the TDP (" +
+                       format_quantity(accelerator.tdp.value, Dimension::power) + ")");
+  }
+  if (reader.optional(object, "price") != nullptr) {
+    energy.price = reader.sourced_quantity(object, where, "price", Dimension::price);
+  }
+  return energy;
+}
+
 }  // namespace
 
 Accelerator accelerator_from_json(const json& document, const std::string& file,
@@ -326,7 +406,7 @@ Accelerator accelerator_from_json(const json& document, const std::string& file,
   reader.reject_unknown_keys(
       document, "",
       {"schema", "id", "name", "vendor", "kind", "sources", "notes", "compute", "memory",
-       "interconnect", "host_link", "tdp", "overheads"});
+       "interconnect", "host_link", "tdp", "overheads", "energy"});
   Accelerator accelerator;
   accelerator.file = file;
   accelerator.sources = read_sources(reader, document);
@@ -465,6 +545,9 @@ Accelerator accelerator_from_json(const json& document, const std::string& file,
         reader.sourced_quantity(*overheads, "/overheads", "kernel", Dimension::time);
     accelerator.overheads.host_launch =
         reader.sourced_quantity(*overheads, "/overheads", "host_launch", Dimension::time);
+  }
+  if (const auto* energy = reader.optional(document, "energy")) {
+    accelerator.energy = read_energy(reader, *energy, accelerator);
   }
   reader.throw_if_problems();
   check_accelerator(accelerator);

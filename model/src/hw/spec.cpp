@@ -60,6 +60,41 @@ std::string_view scope_name(Scope scope) {
   return scope == Scope::per_unit ? "per_unit" : "per_chip";
 }
 
+namespace {
+const EnergySpec& energy_of(const Accelerator& accelerator) {
+  if (!accelerator.energy) {
+    throw ModelError(accelerator.id + " has no energy figures (the \"energy\" object of " +
+                     accelerator.file + ", docs/hwspecs.md)");
+  }
+  return *accelerator.energy;
+}
+}  // namespace
+
+double level_energy_per_bit(const Accelerator& accelerator, std::size_t level) {
+  const EnergySpec& energy = energy_of(accelerator);
+  const MemoryLevel& memory = accelerator.memory.at(level);
+  if (memory.off_chip) {
+    const DramEnergy& device = memory.off_chip->device.energy;
+    return device.read.value + device.activate.value;
+  }
+  const auto it = energy.memory.find(memory.name);
+  if (it == energy.memory.end()) {
+    throw ModelError(accelerator.id + " has no energy per bit for memory level '" + memory.name +
+                     "'");
+  }
+  return it->second.value;
+}
+
+double compute_energy_per_flop(const Accelerator& accelerator, DType dtype) {
+  const EnergySpec& energy = energy_of(accelerator);
+  const auto it = energy.compute.find(dtype);
+  if (it == energy.compute.end()) {
+    throw ModelError(accelerator.id + " has no " + std::string(dtype_name(dtype)) +
+                     " energy per FLOP");
+  }
+  return it->second.value;
+}
+
 void scale_compute(Accelerator& accelerator, double factor) {
   for (auto& [dtype, peak] : accelerator.compute.peak) peak.value *= factor;
   for (auto& [dtype, peak] : accelerator.compute.sparse_peak) peak.value *= factor;

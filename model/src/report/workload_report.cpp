@@ -79,6 +79,25 @@ json analysis_json(const workload::Analysis& analysis) {
                           {"bubble_s", p.bubble_time},
                           {"bubble_fraction", p.bubble_fraction}};
   }
+  // Energy keys are null (never 0) when the spec has no energy figures.
+  result["energy_per_token_j"] = nullptr;
+  result["energy_per_step_j"] = nullptr;
+  result["average_power_w"] = nullptr;
+  result["energy"] = nullptr;
+  if (const auto& energy = analysis.energy) {
+    result["energy_per_token_j"] = energy->per_token;
+    result["energy_per_step_j"] = energy->step;
+    result["average_power_w"] = energy->average_power;
+    json memory = json::object();
+    for (std::size_t level = 0;
+         level < energy->memory.size() && level < analysis.level_names.size(); ++level) {
+      memory[analysis.level_names[level]] = energy->memory[level];
+    }
+    result["energy"] = {{"compute_j", energy->compute},
+                        {"memory_j", memory},
+                        {"static_j", energy->static_energy},
+                        {"price_usd", energy->price ? json(*energy->price) : json(nullptr)}};
+  }
   if (analysis.spec.phase == workload::Phase::prefill) {
     result["ttft_s"] = analysis.ttft;
     result["prompt"] = analysis.spec.prompt;
@@ -206,6 +225,20 @@ std::string analysis_summary(const workload::Analysis& analysis,
           << format_number(100 * p.bubble_fraction, 3)
           << "% of the pipeline: (p − 1)/(m + p − 1))\n";
     }
+  }
+  if (const auto& energy = analysis.energy) {
+    out << "  energy/token  " << format_quantity(energy->per_token, Dimension::energy) << " ("
+        << format_quantity(energy->step, Dimension::energy) << " per step: compute "
+        << format_quantity(energy->compute, Dimension::energy);
+    for (std::size_t level = 0;
+         level < energy->memory.size() && level < analysis.level_names.size(); ++level) {
+      out << ", " << analysis.level_names[level] << " "
+          << format_quantity(energy->memory[level], Dimension::energy);
+    }
+    out << ", static " << format_quantity(energy->static_energy, Dimension::energy)
+        << "; average power " << format_quantity(energy->average_power, Dimension::power) << ")\n";
+  } else {
+    out << "  energy/token  unknown (the spec has no energy figures)\n";
   }
   out << "  time bound by";
   for (const auto& [resource, share] : analysis.bound_share) {

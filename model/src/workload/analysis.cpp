@@ -6,6 +6,30 @@
 
 namespace ridgeline::workload {
 
+EnergyBreakdown step_energy(const hw::Accelerator& accelerator, const std::vector<OpResult>& ops,
+                            DType dtype, double step_time, double tokens_per_step) {
+  EnergyBreakdown energy;
+  const double per_flop = hw::compute_energy_per_flop(accelerator, dtype);
+  std::vector<double> per_bit(accelerator.memory.size());
+  for (std::size_t level = 0; level < per_bit.size(); ++level) {
+    per_bit[level] = hw::level_energy_per_bit(accelerator, level);
+  }
+  energy.memory.assign(per_bit.size(), 0.0);
+  for (const auto& op : ops) {
+    energy.compute += op.cost.flops * op.count * per_flop;
+    for (std::size_t level = 0; level < op.cost.bytes.size() && level < per_bit.size(); ++level) {
+      energy.memory[level] += op.cost.bytes[level] * op.count * 8.0 * per_bit[level];
+    }
+  }
+  energy.static_energy = accelerator.energy->static_power.value * step_time;
+  energy.step = energy.compute + energy.static_energy;
+  for (const double joules : energy.memory) energy.step += joules;
+  energy.per_token = energy.step / tokens_per_step;
+  energy.average_power = energy.step / step_time;
+  if (accelerator.energy->price) energy.price = accelerator.energy->price->value;
+  return energy;
+}
+
 Analysis analyze(const hw::Accelerator& accelerator, const Workload& workload,
                  const AnalysisOptions& options) {
   const double peak =
@@ -51,6 +75,10 @@ Analysis analyze(const hw::Accelerator& accelerator, const Workload& workload,
   analysis.mfu = analysis.model_flops / (analysis.step_time * peak);
   analysis.mbu =
       analysis.essential_bytes / (analysis.step_time * accelerator.off_chip().bandwidth.value);
+  if (accelerator.energy) {
+    analysis.energy = step_energy(accelerator, analysis.ops, workload.spec.activations,
+                                  analysis.step_time, analysis.tokens_per_step);
+  }
   return analysis;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // The one parser for quantities with units ("3.35 TB/s", "80 GB", "50 MiB", "6.4 Gb/s",
 // "989.4 TFLOP/s"). Everything inside Ridgeline is SI: seconds, bytes, bits, bytes/s, FLOP/s,
-// hertz, watts, joules. Decimal prefixes are powers of 1000, binary prefixes (Ki, Mi, ...) of 1024.
+// hertz, watts, joules, US dollars. Decimal prefixes are powers of 1000, binary prefixes (Ki, Mi,
+// ...) of 1024.
 
 #include <stdexcept>
 #include <string>
@@ -20,6 +21,8 @@ enum class Dimension {
   power,           // mW, W, kW
   energy_per_bit,  // fJ/bit, pJ/bit, nJ/bit
   energy_per_op,   // fJ/FLOP, pJ/FLOP, nJ/FLOP, pJ/op
+  energy,          // pJ, nJ, uJ, mJ, J, kJ
+  price,           // USD (a purchase price; no prefixes)
   count,           // a plain number without a unit (stacks, batch, a scale factor)
 };
 

@@ -23,7 +23,8 @@ struct Metric {
   std::optional<double> (*value)(const workload::Analysis& analysis);
 };
 
-// In column order: step_time, tokens_per_s, ttft, tpot, mfu, mbu, memory.
+// In column order: step_time, tokens_per_s, ttft, tpot, mfu, mbu, memory, energy_per_token,
+// power, price.
 const std::vector<Metric>& metric_registry();
 // Throws InputError (where: `flag`) listing the known metrics.
 const Metric& find_metric(std::string_view name, std::string_view flag = "--metric");

@@ -125,6 +125,17 @@ struct Overheads {
   Sourced<double> host_launch;  // s per call, host side launch + synchronize
 };
 
+// Energy figures of an accelerator (docs/hwspecs.md "energy"; the equation in docs/model.md):
+//   E = Σ FLOPs × compute[dtype] + Σ_levels bits moved × J/bit(level) + static_power × time.
+// The off-chip level has no entry here: it takes its memory device's read + activate energy.
+struct EnergySpec {
+  std::map<DType, Sourced<double>> compute;       // J/FLOP (J/OP for integers), every peak dtype
+  std::map<std::string, Sourced<double>> memory;  // J/bit per on-chip level, by level name
+  std::map<std::string, Sourced<double>> links;   // J/bit per link kind (interconnect and host)
+  Sourced<double> static_power;                   // W drawn while busy whatever the work
+  std::optional<Sourced<double>> price;           // USD per accelerator
+};
+
 struct Accelerator {
   std::string id;
   std::string name;
@@ -139,6 +150,7 @@ struct Accelerator {
   Link host_link;
   Sourced<double> tdp;  // W
   Overheads overheads;
+  std::optional<EnergySpec> energy;  // absent: energy figures are unknown (never taken as 0)
 
   const MemoryLevel& off_chip() const { return memory.back(); }
 };
@@ -165,5 +177,13 @@ void scale_compute(Accelerator& accelerator, double factor);
 double scale_up_bandwidth(const Accelerator& accelerator);
 
 std::string_view scope_name(Scope scope);
+
+// Energy per bit moved at memory level `level` (J/bit): the on-chip level's figure, or for the
+// off-chip level its device's read + activate energy (a streaming access opens each row once for
+// as many bits as it transfers; writes cost as reads in every shipped device). Throws ModelError
+// when the accelerator has no energy figures.
+double level_energy_per_bit(const Accelerator& accelerator, std::size_t level);
+// Energy per FLOP of a dtype (J); throws ModelError without energy figures or for that dtype.
+double compute_energy_per_flop(const Accelerator& accelerator, DType dtype);
 
 }  // namespace ridgeline::hw

@@ -62,6 +62,19 @@ struct ParallelSummary {
   std::map<std::string, double> comm_by_kind;  // "all-reduce" → s per step (exposed + hidden)
 };
 
+// Energy of one step (docs/model.md, "Energy"):
+//   E_step = Σ_ops count × (FLOPs × e_FLOP(dtype) + Σ_levels bytes × 8 × e_bit(level))
+//            + P_static × step time
+struct EnergyBreakdown {
+  double compute = 0;           // J per step
+  std::vector<double> memory;   // J per step, per memory level (innermost first)
+  double static_energy = 0;     // J per step
+  double step = 0;              // J per step, the sum
+  double per_token = 0;         // J per token: step / tokens per step
+  double average_power = 0;     // W: step / step time
+  std::optional<double> price;  // USD of the accelerator, when its spec gives one
+};
+
 struct Analysis {
   std::string hw_id;
   std::string model_id;
@@ -80,7 +93,13 @@ struct Analysis {
   std::map<std::string, double> bound_share;  // resource → fraction of step time
   MemoryFootprint memory;                     // per accelerator
   std::optional<ParallelSummary> parallel;    // set by the parallel analyze (parallel.hpp)
+  std::optional<EnergyBreakdown> energy;      // absent when the spec has no energy figures
 };
+
+// The energy of the operators of an analysis (their FLOPs in `dtype`) over `step_time`.
+// Throws ModelError when the accelerator has no energy figures.
+EnergyBreakdown step_energy(const hw::Accelerator& accelerator, const std::vector<OpResult>& ops,
+                            DType dtype, double step_time, double tokens_per_step);
 
 struct AnalysisOptions {
   bool derivation = false;  // fill each operator's derivation (explain); slower
