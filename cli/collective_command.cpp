@@ -12,11 +12,6 @@ namespace ridgeline::cli {
 
 namespace {
 
-topology::SystemLibrary& systems() {
-  static topology::SystemLibrary instance(library());
-  return instance;
-}
-
 void register_collective(CLI::App& app) {
   static std::string system_id;
   static std::string op_text;

@@ -22,6 +22,11 @@ void write_file(const std::string& path, const std::string& text) {
   if (!stream) throw InputError(path, "", "write failed");
 }
 
+topology::SystemLibrary& systems() {
+  static topology::SystemLibrary instance(library());
+  return instance;
+}
+
 namespace {
 std::vector<std::pair<int, CommandRegistrar>>& registrars() {
   static std::vector<std::pair<int, CommandRegistrar>> list;

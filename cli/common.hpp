@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "ridgeline/hw/library.hpp"
+#include "ridgeline/topology/system.hpp"
 
 namespace ridgeline::cli {
 
@@ -23,6 +24,7 @@ void add_output_options(CLI::App& command, OutputOptions& options);
 // Writes text to a file; throws InputError naming the file if it cannot.
 void write_file(const std::string& path, const std::string& text);
 hw::SpecLibrary& library();
+topology::SystemLibrary& systems();  // the shipped systems, over library()
 
 // Each command file registers itself with one line (a static CommandRegistration), so adding a
 // command touches no other file. `order` sorts the commands in --help.

@@ -24,7 +24,8 @@ void register_compare(CLI::App& app) {
                    "h200:hbm.stacks=8")
       ->required()
       ->expected(2, -1);
-  add_workload_options(*command, options, false);
+  // The designs are positional; compare has no --hw.
+  command->remove_option(add_workload_options(*command, options, false));
   add_output_options(*command, output);
   command->callback([] {
     const auto model = workload::load_model_config(options.model);
@@ -32,10 +33,12 @@ void register_compare(CLI::App& app) {
     std::vector<explore::ComparedDesign> compared;
     for (const auto& text : designs) {
       const auto argument = explore::parse_design_argument(text);
-      explore::Design design{library().accelerator(argument.hw), model, spec};
+      explore::Design design;
+      design.accelerator = library().accelerator(argument.hw);
+      design.model = model;
+      design.workload = spec;
       explore::apply_settings(design, argument.settings, library());
-      const auto built = workload::build_workload(design.model, design.workload);
-      compared.push_back({text, design.accelerator, workload::analyze(design.accelerator, built)});
+      compared.push_back({text, design.accelerator, explore::evaluate(design)});
     }
     const auto comparison = explore::compare_designs(compared);
     if (output.json) {

@@ -1,7 +1,9 @@
 #include "workload_options.hpp"
 
+#include "common.hpp"
 #include "ridgeline/base/error.hpp"
 #include "ridgeline/base/units.hpp"
+#include "ridgeline/workload/parallel.hpp"
 
 namespace ridgeline::cli {
 namespace {
@@ -15,10 +17,9 @@ DType dtype_option(const std::string& text, const std::string& option) {
 
 }  // namespace
 
-void add_workload_options(CLI::App& command, WorkloadOptions& options, bool with_hw) {
-  if (with_hw) {
-    command.add_option("--hw", options.hw, "Accelerator id or spec file path")->required();
-  }
+CLI::Option* add_workload_options(CLI::App& command, WorkloadOptions& options, bool hw_required) {
+  auto* hw = command.add_option("--hw", options.hw, "Accelerator id or spec file path");
+  hw->required(hw_required);
   command
       .add_option("--model", options.model,
                   "Model id (traces/models/) or path to a HuggingFace config.json")
@@ -45,6 +46,7 @@ void add_workload_options(CLI::App& command, WorkloadOptions& options, bool with
   command.add_option("--request-overhead", options.request_overhead,
                      "Host time per request added to TTFT, e.g. '2 ms' for a serving runtime's "
                      "scheduling, copies and sampling (default: none)");
+  return hw;
 }
 
 workload::WorkloadSpec workload_spec(const WorkloadOptions& options) {
@@ -67,6 +69,59 @@ workload::WorkloadSpec workload_spec(const WorkloadOptions& options) {
     }
   }
   return spec;
+}
+
+void add_parallel_options(CLI::App& command, WorkloadOptions& options, CLI::Option* hw) {
+  auto* system =
+      command.add_option("--system", options.system,
+                         "Multi-accelerator system id (hwspecs/systems) or path, instead of --hw");
+  hw->excludes(system);
+  auto& p = options.parallelism;
+  const std::vector<CLI::Option*> degrees = {
+      command.add_option("--tp", p.tp, "Tensor-parallel degree (with --system)"),
+      command.add_option("--pp", p.pp, "Pipeline-parallel stages (with --system)"),
+      command.add_option("--dp", p.dp, "Data-parallel replicas (with --system)"),
+      command.add_option("--ep", p.ep, "Expert-parallel degree, dividing --dp (with --system)"),
+      command.add_option("--microbatches", p.microbatches,
+                         "Micro-batches per pipeline flush (with --system)"),
+      command.add_flag("--zero1", p.zero1,
+                       "Shard optimizer states over --dp (ZeRO-1 / distributed optimizer)"),
+      command.add_flag("--sequence-parallel", p.sequence_parallel,
+                       "Reduce-scatter + all-gather instead of TP all-reduces (with --system)")};
+  for (auto* degree : degrees) degree->needs(system);
+}
+
+explore::Design design_from_options(const WorkloadOptions& options) {
+  if (options.hw.empty() && options.system.empty()) throw CLI::RequiredError("--hw or --system");
+  explore::Design design;
+  design.model = workload::load_model_config(options.model);
+  design.workload = workload_spec(options);
+  workload::check_spec(design.model, design.workload);
+  if (options.system.empty()) {
+    design.accelerator = library().accelerator(options.hw);
+  } else {
+    design.system = std::make_shared<const topology::System>(systems().system(options.system));
+    design.parallelism = options.parallelism;
+    workload::check_parallelism(design.model, design.workload, design.parallelism, *design.system);
+    design.accelerator = design.system->accelerator(0);
+  }
+  return design;
+}
+
+std::string describe(const WorkloadOptions& options) {
+  const auto& p = options.parallelism;
+  const std::string hardware =
+      options.system.empty()
+          ? "hw=" + options.hw
+          : "system=" + options.system + " tp=" + std::to_string(p.tp) +
+                " pp=" + std::to_string(p.pp) + " dp=" + std::to_string(p.dp) +
+                " ep=" + std::to_string(p.ep) + " microbatches=" + std::to_string(p.microbatches) +
+                (p.sequence_parallel ? " sequence-parallel" : "") + (p.zero1 ? " zero1" : "");
+  return hardware + " model=" + options.model + " phase=" + options.phase +
+         " batch=" + std::to_string(options.batch) + " prompt=" + std::to_string(options.prompt) +
+         " context=" + std::to_string(options.context) + " weights=" + options.weights +
+         " activations=" + options.activations + " kv=" + options.kv +
+         " runtime=" + options.runtime;
 }
 
 }  // namespace ridgeline::cli

@@ -6,6 +6,7 @@
 
 #include "ridgeline/base/error.hpp"
 #include "ridgeline/hw/library.hpp"
+#include "ridgeline/topology/system.hpp"
 #include "ridgeline/workload/model_config.hpp"
 
 namespace ridgeline::explore {
@@ -212,6 +213,31 @@ TEST(Knobs, ImpossibleDesignsNameTheKnob) {
               knob_value(design, "weights");
             }),
             "weights");
+}
+
+// The tp knob splits the design over its system: Llama-3-70B's bf16 weights (70 553 706 496
+// parameters × 2 B = 141.1 GB) are 70.55 GB per device at tp 2 and 35.28 GB at tp 4 (the vocabulary
+// rows divide the same way: 128 256 / 2 and / 4 are whole). Without a system, or with a degree that
+// does not divide the 64 attention heads, the knob is named in the error.
+TEST(Knobs, TensorParallelDegreeNeedsASystem) {
+  Design design;
+  design.model = workload::load_model_config("llama-3-70b");
+  design.workload.phase = workload::Phase::decode;
+  design.workload.batch = 1;
+  design.workload.context = 4096;
+  const hw::SpecLibrary& shipped = hw::SpecLibrary::default_library();
+  design.accelerator = shipped.accelerator("h100-sxm");
+  EXPECT_EQ(error_where([&] { set_knob(design, "tp", 2); }), "tp");
+
+  const topology::SystemLibrary systems(shipped);
+  design.system = std::make_shared<const topology::System>(systems.system("dgx-h100"));
+  set_knob(design, "tp", 2);
+  EXPECT_DOUBLE_EQ(knob_value(design, "tp"), 2);
+  EXPECT_NEAR(evaluate(design).memory.weights, 141.107e9 / 2, 0.01e9);
+  apply_setting(design, "tp=4", shipped);
+  EXPECT_NEAR(evaluate(design).memory.weights, 141.107e9 / 4, 0.01e9);
+  EXPECT_EQ(error_where([&] { set_knob(design, "tp", 3); }), "tp");
+  EXPECT_EQ(error_where([&] { set_knob(design, "tp", 16); }), "tp");  // dgx-h100 has 8 GPUs
 }
 
 }  // namespace

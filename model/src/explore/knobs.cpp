@@ -10,6 +10,7 @@
 #include "ridgeline/base/error.hpp"
 #include "ridgeline/base/json_input.hpp"
 #include "ridgeline/hw/loader.hpp"
+#include "ridgeline/workload/parallel.hpp"
 
 namespace ridgeline::explore {
 namespace {
@@ -209,8 +210,18 @@ const std::vector<KnobEntry>& entries() {
                                              source_of("link.bandwidth"), ""};
            }
          }});
-    // Hook for tensor/pipeline parallelism: a `tp` knob (workload target, integer) belongs here
-    // once workload::analyze models a workload split over several accelerators.
+    list.push_back({{"tp", "tensor-parallel degree (a design on a multi-accelerator --system)",
+                     workload_target, Dimension::count, true, true, false},
+                    [](const Design& design) { return static_cast<double>(design.parallelism.tp); },
+                    [](Design& design, double value) {
+                      if (!design.system) {
+                        throw InputError(
+                            "", "tp",
+                            "tensor parallelism needs a multi-accelerator design: name it with "
+                            "--system (and --tp) instead of --hw");
+                      }
+                      design.parallelism.tp = whole(value);
+                    }});
     list.push_back(
         {{"batch", "sequences per step", workload_target, Dimension::count, true, true, false},
          [](const Design& design) { return static_cast<double>(design.workload.batch); },
@@ -272,6 +283,10 @@ void check_design(const Design& design, std::string_view knob) {
       hw::check_accelerator(design.accelerator);
     } else {
       workload::check_spec(design.model, design.workload);
+      if (design.system) {
+        workload::check_parallelism(design.model, design.workload, design.parallelism,
+                                    *design.system);
+      }
     }
   } catch (const InputError& error) {
     std::string message;
@@ -373,21 +388,21 @@ double knob_value(const Design& design, std::string_view name) {
   return entry.get(design);
 }
 
-void set_knob(Design& design, std::string_view name, double si_value) {
+void set_knob(Design& design, std::string_view name, double value_si) {
   const auto& entry = find_entry(name);
   const std::string knob(name);
   if (!entry.knob.numeric) {
     throw InputError("", knob, "knob '" + knob + "' takes names, not numbers");
   }
-  if (!std::isfinite(si_value) || si_value <= 0) {
+  if (!std::isfinite(value_si) || value_si <= 0) {
     throw InputError("", knob,
                      "impossible design: " + knob + " must be a positive number, got " +
-                         format_number(si_value));
+                         format_number(value_si));
   }
-  if (entry.knob.integer && std::fabs(si_value - std::round(si_value)) > 1e-9 * si_value) {
-    throw InputError("", knob, knob + " takes whole numbers, got " + format_number(si_value, 8));
+  if (entry.knob.integer && std::fabs(value_si - std::round(value_si)) > 1e-9 * value_si) {
+    throw InputError("", knob, knob + " takes whole numbers, got " + format_number(value_si, 8));
   }
-  entry.set(design, si_value);
+  entry.set(design, value_si);
   check_design(design, knob);
 }
 
@@ -419,7 +434,7 @@ Setting parse_setting(std::string_view assignment) {
   Setting setting{name, text, 0.0};
   if (is_pointer_setting(name)) return setting;
   const auto& knob = find_knob(name);
-  if (knob.numeric) setting.si_value = parse_knob_value(knob, text);
+  if (knob.numeric) setting.quantity = parse_knob_value(knob, text);
   return setting;
 }
 
@@ -427,8 +442,8 @@ std::string setting_text(const Setting& setting) {
   if (is_pointer_setting(setting.name)) return setting.text;
   const auto& knob = find_knob(setting.name);
   if (!knob.numeric) return setting.text;
-  if (knob.dimension == Dimension::count) return format_number(setting.si_value, 12);
-  return format_quantity(setting.si_value, knob.dimension);
+  if (knob.dimension == Dimension::count) return format_number(setting.quantity, 12);
+  return format_quantity(setting.quantity, knob.dimension);
 }
 
 void apply_parsed_settings(Design& design, const std::vector<Setting>& settings,
@@ -447,7 +462,7 @@ void apply_parsed_settings(Design& design, const std::vector<Setting>& settings,
   for (const auto& [index, setting] : knobs) {
     const auto& entry = entries()[index];
     if (entry.knob.numeric) {
-      set_knob(design, entry.knob.name, setting->si_value);
+      set_knob(design, entry.knob.name, setting->quantity);
     } else {
       entry.set_text(design, setting->text, library);
       check_design(design, entry.knob.name);

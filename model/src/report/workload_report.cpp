@@ -25,6 +25,10 @@ json analysis_json(const workload::Analysis& analysis) {
                    {"time_s", op.total_time()},
                    {"time_per_instance_s", op.cost.time},
                    {"bound", op.bound}});
+    if (analysis.parallel) {
+      ops.back()["exposed_time_s"] = op.exposed_time();
+      ops.back()["hidden_time_s"] = op.hidden_time();
+    }
   }
   const auto& m = analysis.memory;
   json result{{"hw", analysis.hw_id},
@@ -74,6 +78,26 @@ json analysis_json(const workload::Analysis& analysis) {
                         {"static_j", energy->static_energy},
                         {"price_usd", energy->price ? json(*energy->price) : json(nullptr)}};
   }
+  if (analysis.parallel) {
+    const auto& p = *analysis.parallel;
+    const auto& d = p.parallelism;
+    result["system"] = p.system_id;
+    result["parallel"] = {{"tp", d.tp},
+                          {"pp", d.pp},
+                          {"dp", d.dp},
+                          {"ep", d.ep},
+                          {"microbatches", d.microbatches},
+                          {"sequence_parallel", d.sequence_parallel},
+                          {"zero1", d.zero1},
+                          {"devices", d.devices()},
+                          {"replica_batch", p.replica_batch},
+                          {"microbatch", p.microbatch},
+                          {"comm_exposed_s", p.comm_exposed},
+                          {"comm_hidden_s", p.comm_hidden},
+                          {"comm_by_kind_s", p.comm_by_kind},
+                          {"bubble_s", p.bubble_time},
+                          {"bubble_fraction", p.bubble_fraction}};
+  }
   if (analysis.spec.phase == workload::Phase::prefill) {
     result["ttft_s"] = analysis.ttft;
     result["prompt"] = analysis.spec.prompt;
@@ -91,14 +115,29 @@ Table analysis_ops_table(const workload::Analysis& analysis) {
   table.headers = {"operator", "kind", "count", "time/step", "share", "FLOP", "achieved", "bound"};
   table.align = {Align::left,  Align::left,  Align::right, Align::right,
                  Align::right, Align::right, Align::right, Align::left};
+  // Parallel steps: time/step is the exposed time (on the critical path); "hidden" the part of a
+  // communication row that overlaps compute.
+  const bool parallel = analysis.parallel.has_value();
+  if (parallel) {
+    table.headers.insert(table.headers.begin() + 4, "hidden");
+    table.align.insert(table.align.begin() + 4, Align::right);
+  }
   for (const auto& op : analysis.ops) {
     const double achieved = op.cost.time > 0 ? op.cost.flops / op.cost.time : 0.0;
-    table.rows.push_back({op.name, op.kind, format_number(op.count, 6),
-                          format_quantity(op.total_time(), Dimension::time),
-                          format_number(100.0 * op.total_time() / analysis.step_time, 3) + "%",
-                          format_number(op.cost.flops * op.count, 3),
-                          achieved > 0 ? format_quantity(achieved, Dimension::compute) : "-",
-                          op.bound});
+    std::vector<std::string> row = {
+        op.name,
+        op.kind,
+        format_number(op.count, 6),
+        format_quantity(op.exposed_time(), Dimension::time),
+        format_number(100.0 * op.exposed_time() / analysis.step_time, 3) + "%",
+        format_number(op.cost.flops * op.count, 3),
+        achieved > 0 ? format_quantity(achieved, Dimension::compute) : "-",
+        op.bound};
+    if (parallel) {
+      row.insert(row.begin() + 4,
+                 op.hidden_time() > 0 ? format_quantity(op.hidden_time(), Dimension::time) : "-");
+    }
+    table.rows.push_back(std::move(row));
   }
   return table;
 }
@@ -107,11 +146,20 @@ Table analysis_ops_csv(const workload::Analysis& analysis) {
   Table table;
   table.headers = {"name",  "kind", "group", "count", "time_s", "time_per_instance_s",
                    "flops", "bound"};
+  const bool parallel = analysis.parallel.has_value();
+  if (parallel) {
+    table.headers.push_back("exposed_time_s");
+    table.headers.push_back("hidden_time_s");
+  }
   for (const auto& op : analysis.ops) {
     table.rows.push_back({op.name, op.kind, std::string(workload::group_name(op.group)),
                           format_number(op.count, 10), format_number(op.total_time(), 10),
                           format_number(op.cost.time, 10),
                           format_number(op.cost.flops * op.count, 10), op.bound});
+    if (parallel) {
+      table.rows.back().push_back(format_number(op.exposed_time(), 10));
+      table.rows.back().push_back(format_number(op.hidden_time(), 10));
+    }
   }
   return table;
 }
@@ -130,8 +178,17 @@ std::string analysis_summary(const workload::Analysis& analysis,
                              const hw::Accelerator& accelerator) {
   std::ostringstream out;
   const auto& spec = analysis.spec;
-  out << analysis.model_id << " " << workload::phase_name(spec.phase) << " on " << accelerator.name
-      << " (" << accelerator.id << "): batch " << spec.batch;
+  out << analysis.model_id << " " << workload::phase_name(spec.phase) << " on ";
+  if (analysis.parallel) {
+    const auto& d = analysis.parallel->parallelism;
+    out << analysis.parallel->system_id << " (" << d.devices() << " × " << accelerator.name
+        << "; tp " << d.tp << ", pp " << d.pp << ", dp " << d.dp << ", ep " << d.ep
+        << ", micro-batches " << d.microbatches
+        << (d.sequence_parallel ? ", sequence parallel" : "") << (d.zero1 ? ", ZeRO-1" : "") << ")";
+  } else {
+    out << accelerator.name << " (" << accelerator.id << ")";
+  }
+  out << ": batch " << spec.batch;
   if (spec.phase == workload::Phase::decode) {
     out << ", context " << spec.context;
   } else {
@@ -163,14 +220,34 @@ std::string analysis_summary(const workload::Analysis& analysis,
   } else {
     out << "  energy/token  unknown (the spec has no energy figures)\n";
   }
+  if (analysis.parallel) {
+    const auto& p = *analysis.parallel;
+    const auto time = [](double seconds) {
+      return seconds > 0 ? format_quantity(seconds, Dimension::time) : std::string("none");
+    };
+    out << "  communication " << time(p.comm_exposed) << " exposed, " << time(p.comm_hidden)
+        << " hidden behind compute (per step)\n";
+    for (const auto& op : analysis.ops) {
+      if (op.group != workload::OpGroup::communication) continue;
+      out << "                " << op.name << ": " << format_number(op.count, 4) << " × "
+          << format_quantity(op.cost.time, Dimension::time) << " = "
+          << format_quantity(op.total_time(), Dimension::time) << " per step ("
+          << (op.bound == "latency" ? "latency-bound" : op.bound + "-bound") << ")\n";
+    }
+    if (p.parallelism.pp > 1) {
+      out << "  bubble        " << format_quantity(p.bubble_time, Dimension::time) << " ("
+          << format_number(100 * p.bubble_fraction, 3)
+          << "% of the pipeline: (p − 1)/(m + p − 1))\n";
+    }
+  }
   out << "  time bound by";
   for (const auto& [resource, share] : analysis.bound_share) {
     out << "  " << resource << " " << format_number(100 * share, 3) << "%";
   }
   out << "\n";
   const auto& m = analysis.memory;
-  out << "  memory        " << capacity_sentence(m) << " (weights "
-      << format_quantity(m.weights, Dimension::bytes) << ", KV cache "
+  out << "  memory        " << (analysis.parallel ? "per device: " : "") << capacity_sentence(m)
+      << " (weights " << format_quantity(m.weights, Dimension::bytes) << ", KV cache "
       << format_quantity(m.kv_cache, Dimension::bytes) << ", activations "
       << format_quantity(m.activations, Dimension::bytes);
   if (m.optimizer > 0) {
@@ -179,11 +256,14 @@ std::string analysis_summary(const workload::Analysis& analysis,
   }
   out << ")\n";
   if (m.max_batch > 0) {
-    out << "                largest batch that fits: " << m.max_batch << "; largest "
+    const char* per = !analysis.parallel                     ? ""
+                      : spec.phase == workload::Phase::train ? " (per micro-batch)"
+                                                             : " (per replica)";
+    out << "                largest batch that fits" << per << ": " << m.max_batch << "; largest "
         << (spec.phase == workload::Phase::decode ? "context" : "prompt")
         << " at this batch: " << m.max_tokens << "\n";
   } else {
-    out << "                the weights alone exceed the memory: shard the model (TP/PP) or "
+    out << "                even one sequence does not fit: shard the model (TP/PP) or "
            "quantize it\n";
   }
   return out.str();

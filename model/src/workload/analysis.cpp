@@ -48,6 +48,7 @@ Analysis analyze(const hw::Accelerator& accelerator, const Workload& workload,
 
   ops::Conditions conditions;
   conditions.derivation = options.derivation;
+  conditions.host_timed = options.host_timed;
   // Kernels of one step run back to back on one stream; each operator's own time already holds its
   // fixed kernel cost, so the critical path of a single-stream schedule is the sum.
   for (const auto vertex : order) {
@@ -60,10 +61,10 @@ Analysis analyze(const hw::Accelerator& accelerator, const Workload& workload,
     result.cost = node.evaluate(accelerator, conditions);
     result.cost.name = node.name;
     result.bound = ops::bound_name(result.cost, accelerator);
-    analysis.step_time += result.total_time();
+    analysis.step_time += result.exposed_time();
     if (node.model_flops) analysis.model_flops += result.cost.flops * node.count;
     analysis.essential_bytes += node.essential_bytes * node.count;
-    analysis.bound_share[result.bound] += result.total_time();
+    analysis.bound_share[result.bound] += result.exposed_time();
     analysis.ops.push_back(std::move(result));
   }
   for (auto& [resource, time] : analysis.bound_share) time /= analysis.step_time;

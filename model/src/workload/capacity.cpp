@@ -6,11 +6,6 @@
 namespace ridgeline::workload {
 namespace {
 
-// Tokens per sequence whose keys and values sit in the cache during the step.
-std::int64_t cached_tokens(const WorkloadSpec& spec) {
-  return spec.phase == Phase::decode ? spec.context + 1 : spec.prompt;
-}
-
 struct Parts {
   double weights, kv, activations, gradients, optimizer;
 };
@@ -55,9 +50,13 @@ double total(const Parts& p) {
   return p.weights + p.kv + p.activations + p.gradients + p.optimizer;
 }
 
-// Largest n in [1, limit] with fits(n), or 0; footprint grows monotonically with n.
-template <typename Fits>
-std::int64_t largest(std::int64_t limit, Fits fits) {
+}  // namespace
+
+std::int64_t cached_tokens(const WorkloadSpec& spec) {
+  return spec.phase == Phase::decode ? spec.context + 1 : spec.prompt;
+}
+
+std::int64_t largest_fitting(std::int64_t limit, const std::function<bool(std::int64_t)>& fits) {
   if (limit < 1 || !fits(1)) return 0;
   std::int64_t low = 1;
   std::int64_t high = limit;
@@ -72,7 +71,18 @@ std::int64_t largest(std::int64_t limit, Fits fits) {
   return low;
 }
 
-}  // namespace
+MemoryFootprint memory_parts(const ModelConfig& model, const WorkloadSpec& spec, std::int64_t batch,
+                             std::int64_t tokens, double capacity_bytes) {
+  const Parts p = parts(model, spec, batch, tokens);
+  MemoryFootprint footprint;
+  footprint.weights = p.weights;
+  footprint.kv_cache = p.kv;
+  footprint.activations = p.activations;
+  footprint.gradients = p.gradients;
+  footprint.optimizer = p.optimizer;
+  footprint.capacity = capacity_bytes;
+  return footprint;
+}
 
 MemoryFootprint memory_footprint(const ModelConfig& model, const WorkloadSpec& spec,
                                  double capacity_bytes) {
@@ -86,10 +96,10 @@ MemoryFootprint memory_footprint(const ModelConfig& model, const WorkloadSpec& s
   footprint.optimizer = p.optimizer;
   footprint.capacity = capacity_bytes;
   constexpr std::int64_t kBatchLimit = 1 << 20;
-  footprint.max_batch = largest(kBatchLimit, [&](std::int64_t batch) {
+  footprint.max_batch = largest_fitting(kBatchLimit, [&](std::int64_t batch) {
     return total(parts(model, spec, batch, tokens)) <= capacity_bytes;
   });
-  footprint.max_tokens = largest(model.max_positions, [&](std::int64_t length) {
+  footprint.max_tokens = largest_fitting(model.max_positions, [&](std::int64_t length) {
     return total(parts(model, spec, spec.batch, length)) <= capacity_bytes;
   });
   return footprint;

@@ -47,6 +47,10 @@ std::string_view group_name(OpGroup group) {
       return "lm_head";
     case OpGroup::optimizer:
       return "optimizer";
+    case OpGroup::communication:
+      return "communication";
+    case OpGroup::pipeline:
+      return "pipeline";
   }
   return "?";
 }

@@ -44,7 +44,7 @@ const Knob& find_knob(std::string_view name);
 // device's rating, a batch of 0...) throws InputError whose `where` is the knob's name. Non-numeric
 // knobs throw InputError here: set them with apply_setting.
 double knob_value(const Design& design, std::string_view name);
-void set_knob(Design& design, std::string_view name, double si_value);
+void set_knob(Design& design, std::string_view name, double value_si);
 
 // "NAME=VALUE" with the value as text with its units ("hbm.pin_rate=9.6Gb/s", "hbm.device=
 // hbm3e-12hi", "weights=int4", "batch=64"), or "/json/pointer=VALUE" for any field of the
@@ -71,7 +71,7 @@ Assignment split_assignment(std::string_view assignment, std::string_view flag =
 struct Setting {
   std::string name;     // knob name or JSON pointer
   std::string text;     // the value as given
-  double si_value = 0;  // numeric knobs: the value in SI
+  double quantity = 0;  // numeric knobs: the value in SI
 };
 // Parses "NAME=VALUE": unknown knob, wrong unit, fraction for an integer knob throw InputError
 // naming the knob. Pointer settings are not checked until applied.

@@ -4,6 +4,7 @@
 // the shortfall, and the largest batch and context that would fit.
 
 #include <cstdint>
+#include <functional>
 
 #include "ridgeline/hw/spec.hpp"
 #include "ridgeline/workload/model_config.hpp"
@@ -32,5 +33,14 @@ MemoryFootprint memory_footprint(const ModelConfig& model, const WorkloadSpec& s
                                  double capacity_bytes);
 MemoryFootprint memory_footprint(const ModelConfig& model, const WorkloadSpec& spec,
                                  const hw::Accelerator& accelerator);
+
+// Building blocks (the parallel footprint, workload/parallel.hpp, uses them on a model shard):
+// tokens per sequence in the KV cache during the step (decode: context + 1; else the prompt);
+// the parts for `batch` sequences of `tokens` tokens, without the max_batch/max_tokens search;
+// and the largest n in [1, limit] with fits(n) (footprints grow with n), or 0.
+std::int64_t cached_tokens(const WorkloadSpec& spec);
+MemoryFootprint memory_parts(const ModelConfig& model, const WorkloadSpec& spec, std::int64_t batch,
+                             std::int64_t tokens, double capacity_bytes);
+std::int64_t largest_fitting(std::int64_t limit, const std::function<bool(std::int64_t)>& fits);
 
 }  // namespace ridgeline::workload

@@ -51,7 +51,19 @@ struct WorkloadSpec {
 void check_spec(const ModelConfig& model, const WorkloadSpec& spec);
 
 // What an operator node is for, to group time in reports.
-enum class OpGroup { embedding, attention, mlp, moe, norm, elementwise, lm_head, optimizer };
+// communication: collectives and send/recv of a parallel step; pipeline: the pipeline bubble.
+enum class OpGroup {
+  embedding,
+  attention,
+  mlp,
+  moe,
+  norm,
+  elementwise,
+  lm_head,
+  optimizer,
+  communication,
+  pipeline
+};
 std::string_view group_name(OpGroup group);
 
 // Evaluates one operator instance on an accelerator (a typed call such as ops::gemm_cost with the
