@@ -12,6 +12,7 @@
 #include "ridgeline/base/error.hpp"
 #include "ridgeline/explore/metrics.hpp"
 #include "ridgeline/explore/sweep.hpp"
+#include "ridgeline/explore/sweep_pareto.hpp"
 #include "ridgeline/plot/svg.hpp"
 #include "workload_options.hpp"
 
@@ -26,6 +27,7 @@ struct SweepCommandOptions {
   std::string metric = "tokens_per_s";
   std::string x;
   std::string lines;
+  std::string pareto;
 };
 
 // "[#####.....]  512/1000" on one line of a terminal.
@@ -59,9 +61,14 @@ void register_sweep(CLI::App& app) {
       ->capture_default_str();
   command->add_option("--x", sweep.x, "Knob on the x axis (default: the first swept number)");
   command->add_option("--lines", sweep.lines, "Knob with one line per value (default: the other)");
+  command->add_option("--pareto", sweep.pareto,
+                      "OBJ,OBJ: mark the non-dominated rows (time, energy, cost or any metric); "
+                      "with --svg, plot the front of the first two");
   add_output_options(*command, output);
   command->callback([] {
     std::optional<explore::Shard> shard;
+    std::vector<explore::ParetoObjective> objectives;
+    if (!sweep.pareto.empty()) objectives = explore::parse_pareto_objectives(sweep.pareto);
     if (!sweep.shard.empty()) {
       shard = explore::parse_shard(sweep.shard);
       if (!output.csv && !output.json) {
@@ -71,6 +78,8 @@ void register_sweep(CLI::App& app) {
       }
       if (!sweep.svg.empty())
         throw CLI::ValidationError("--svg", "plot the merged sweep, not a shard");
+      if (!sweep.pareto.empty())
+        throw CLI::ValidationError("--pareto", "a front needs every point, not a shard");
     }
     explore::SweepPlan plan;
     plan.base = design_from_options(options);
@@ -91,6 +100,39 @@ void register_sweep(CLI::App& app) {
     run_options.threads = sweep.jobs;
     if (isatty(STDERR_FILENO) != 0) run_options.progress = show_progress;
     const auto rows = explore::run_sweep(plan, points, library(), run_options);
+    if (!objectives.empty()) {
+      // The sweep's own output plus a "pareto" column / member (docs/cli.md, sweep --pareto).
+      const auto front = explore::sweep_pareto_front(rows, objectives);
+      if (!sweep.svg.empty()) {
+        write_file(sweep.svg, plot::render_svg(plot::layout_chart(
+                                  explore::sweep_pareto_chart(rows, objectives, front))));
+      }
+      if (output.json) {
+        auto document = nlohmann::json::parse(explore::sweep_json(plan, rows, shard));
+        for (std::size_t i = 0; i < front.size(); ++i) document["rows"][i]["pareto"] = front[i];
+        std::cout << document.dump(2) << "\n";
+      } else if (output.csv) {
+        std::istringstream lines(explore::sweep_csv(plan, rows, shard));
+        std::string line;
+        std::size_t row = 0;
+        bool header = true;
+        while (std::getline(lines, line)) {
+          if (header) {
+            std::cout << line << ",pareto\n";
+            header = false;
+          } else {
+            std::cout << line << "," << (front.at(row++) ? "yes" : "no") << "\n";
+          }
+        }
+      } else {
+        auto table = explore::sweep_table(plan, rows);
+        table.headers.push_back("pareto");
+        for (std::size_t i = 0; i < table.rows.size(); ++i)
+          table.rows[i].push_back(front[i] ? "*" : "");
+        std::cout << report::render_text(table);
+      }
+      return;
+    }
     if (!sweep.svg.empty()) {
       write_file(sweep.svg, plot::render_svg(plot::layout_chart(explore::sweep_chart(
                                 plan, rows, sweep.metric, sweep.x, sweep.lines))));
