@@ -176,11 +176,6 @@ bool Controller::accept(std::uint64_t address, bool write, int pc, int bank, std
   return true;
 }
 
-bool Controller::idle() const {
-  return queued[0] == 0 && queued[1] == 0 && active_q.empty() && command_queued == 0 &&
-         refresh_q.empty();
-}
-
 Cmd Controller::command_for(const Slot& slot) const {
   const auto& bank = banks[static_cast<std::size_t>(slot.bank)];
   if (bank.open_row == slot.row) {
@@ -710,7 +705,14 @@ class FrFcfs : public Scheduler {
         }
         const int b = static_cast<int>(w * 64) + std::countr_zero(bits);
         if (b == refreshing_bank) continue;
-        const std::int64_t open = c.banks[static_cast<std::size_t>(b)].open_row;
+        const auto& bank = c.banks[static_cast<std::size_t>(b)];
+        // The bank's own tRCD / tCCD / turnaround bounds its column command.
+        const std::int64_t own = write ? bank.next_wr : bank.next_rd;
+        if (own > now) {
+          earliest = std::min(earliest, own);
+          continue;
+        }
+        const std::int64_t open = bank.open_row;
         for (const int index : bank_queues[static_cast<std::size_t>(b)].slots) {
           const Slot& slot = c.slots[static_cast<std::size_t>(index)];
           if (slot.row != open) continue;
@@ -798,6 +800,8 @@ class BankRoundRobin : public Scheduler {
   Candidate find(Controller& c, std::int64_t now, int start, int blocked_pc, int blocked_bank,
                  std::int64_t& earliest) {
     const int queues = static_cast<int>(c.command_q.size());
+    const std::int64_t row_bus = c.row_bus_ready();
+    const std::int64_t col_bus = c.col_bus_ready();
     int q = start < 0 ? queues - 1 : start % queues;
     for (int k = 1; k <= queues; ++k) {
       if (++q == queues) q = 0;  // (start + k) % queues
@@ -810,6 +814,15 @@ class BankRoundRobin : public Scheduler {
         const std::int64_t ready = c.cached_ready(Cmd::act, q);
         if (ready <= now) return {q, 0, Cmd::act};
         earliest = std::min(earliest, ready);
+        continue;
+      }
+      // An open bank's commands are a PRE or column commands: the bank's tRAS / tRTP / tWR and
+      // tRCD terms and the busy buses bound them all (a lower bound only wakes the controller
+      // early, where it finds nothing to do).
+      const std::int64_t bound = std::min(std::max(row_bus, bank.next_pre),
+                                          std::max(col_bus, std::min(bank.next_rd, bank.next_wr)));
+      if (bound > now) {
+        earliest = std::min(earliest, bound);
         continue;
       }
       for (std::size_t i = 0; i < queue.size(); ++i) {

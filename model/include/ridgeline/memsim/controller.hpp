@@ -130,7 +130,10 @@ class Controller {
               std::int64_t now);
   // Runs cycle `now`; returns the next cycle the controller needs to run.
   std::int64_t tick(std::int64_t now);
-  bool idle() const;
+  bool idle() const {
+    return queued[0] == 0 && queued[1] == 0 && active_q.empty() && command_queued == 0 &&
+           refresh_q.empty();
+  }
   std::int64_t wake() const { return wake_; }
 
   // --- for schedulers ---
