@@ -113,6 +113,7 @@ Controller::Controller(const DeviceModel& device_model, int pc_count)
     row_key[w].assign(banks.size(), std::numeric_limits<std::uint64_t>::max());
   }
   row_local.assign(banks.size(), 0);
+  queue_wait.assign(banks.size(), 0);
   row_closed.assign(banks.size(), 1);
   bank_bits = std::max(1, static_cast<int>(std::bit_width(banks.size())));
   indexed = cfg.scheduler == "frfcfs";
@@ -282,6 +283,7 @@ void Controller::dequeue(bool write, int index) {
 // Sets a bank's open row (-1: closed) and recounts the buffered requests that hit it.
 void Controller::open_row(BankState& bank, int b, std::int64_t row) {
   bank.open_row = row;
+  queue_wait[static_cast<std::size_t>(b)] = 0;
   if (!indexed) return;
   for (auto& kind : bank_q) {
     auto& bank_queue = kind[static_cast<std::size_t>(b)];
@@ -359,6 +361,7 @@ bool Controller::active_holds_pc(int pc) const {
 
 void Controller::issue(Cmd cmd, int b, std::int64_t now, Slot* slot) {
   invalidate();
+  queue_wait[static_cast<std::size_t>(b)] = 0;
   auto& bank = banks[static_cast<std::size_t>(b)];
   auto& pc = pc_state[static_cast<std::size_t>(bank.pc)];
   auto& group = groups[static_cast<std::size_t>(bank.group)];
@@ -808,12 +811,18 @@ class BankRoundRobin : public Scheduler {
       const auto& queue = c.command_q[static_cast<std::size_t>(q)];
       if (queue.empty()) continue;
       if (q == blocked_bank || (blocked_pc >= 0 && q / c.banks_per_pc == blocked_pc)) continue;
+      auto& wait = c.queue_wait[static_cast<std::size_t>(q)];
+      if (wait > now) {
+        earliest = std::min(earliest, wait);
+        continue;
+      }
       const auto& bank = c.banks[static_cast<std::size_t>(q)];
       if (bank.open_row < 0) {
         // Every request of a closed bank needs the same ACT: the oldest decides.
         const std::int64_t ready = c.cached_ready(Cmd::act, q);
         if (ready <= now) return {q, 0, Cmd::act};
         earliest = std::min(earliest, ready);
+        wait = ready;
         continue;
       }
       // An open bank's commands are a PRE or column commands: the bank's tRAS / tRTP / tWR and
@@ -823,8 +832,10 @@ class BankRoundRobin : public Scheduler {
                                           std::max(col_bus, std::min(bank.next_rd, bank.next_wr)));
       if (bound > now) {
         earliest = std::min(earliest, bound);
+        wait = bound;
         continue;
       }
+      std::int64_t queue_ready = kNever;
       for (std::size_t i = 0; i < queue.size(); ++i) {
         const Slot& slot = c.slots[static_cast<std::size_t>(queue[i])];
         const Cmd cmd = c.command_for(slot);
@@ -843,8 +854,10 @@ class BankRoundRobin : public Scheduler {
         }
         const std::int64_t ready = c.cached_ready(cmd, q);
         if (ready <= now) return {q, static_cast<int>(i), cmd};
-        earliest = std::min(earliest, ready);
+        queue_ready = std::min(queue_ready, ready);
       }
+      earliest = std::min(earliest, queue_ready);
+      wait = queue_ready;
     }
     return {};
   }
@@ -868,6 +881,7 @@ class BankRoundRobin : public Scheduler {
       auto& target = c.command_q[static_cast<std::size_t>(slot.bank)];
       if (static_cast<int>(target.size()) >= depth) continue;
       target.push_back(index);
+      c.queue_wait[static_cast<std::size_t>(slot.bank)] = 0;
       ++c.command_queued;
       c.dequeue_at(write, i);
       if (c.draining > 0) --c.draining;

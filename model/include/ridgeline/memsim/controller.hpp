@@ -182,6 +182,10 @@ class Controller {
   std::vector<int> read_q, write_q;  // the buffers in age order (bank-round-robin; FR-FCFS: bank_q)
   std::vector<int> active_q;
   std::vector<std::vector<int>> command_q;  // per bank (bank-round-robin)
+  // Bank-round-robin: per bank queue, a lower bound of the ready time of its commands, valid
+  // until the bank's row, its hit count or the queue change (0: unknown). Commands to other banks
+  // only raise ready times (every timing term is a running maximum), so the bound survives them.
+  std::vector<std::int64_t> queue_wait;
   // The read [0] and write [1] buffers indexed by bank, for FR-FCFS: each bank's requests in age
   // order and how many hit its open row, so a scheduling decision looks at the oldest row hit and
   // the oldest non-hit of each bank rather than at every request.
