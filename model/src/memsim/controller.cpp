@@ -114,6 +114,7 @@ Controller::Controller(const DeviceModel& device_model, int pc_count)
   }
   row_local.assign(banks.size(), 0);
   queue_wait.assign(banks.size(), 0);
+  active_per_bank.assign(banks.size(), 0);
   row_closed.assign(banks.size(), 1);
   bank_bits = std::max(1, static_cast<int>(std::bit_width(banks.size())));
   indexed = cfg.scheduler == "frfcfs";
@@ -283,6 +284,7 @@ void Controller::dequeue(bool write, int index) {
 // Sets a bank's open row (-1: closed) and recounts the buffered requests that hit it.
 void Controller::open_row(BankState& bank, int b, std::int64_t row) {
   bank.open_row = row;
+  if (active_per_bank[static_cast<std::size_t>(b)] > 0) active_wait = 0;
   queue_wait[static_cast<std::size_t>(b)] = 0;
   if (!indexed) return;
   for (auto& kind : bank_q) {
@@ -346,10 +348,7 @@ void Controller::update_row_local(int first, int count) {
 }
 
 bool Controller::active_holds_bank(int bank) const {
-  for (const int index : active_q) {
-    if (slots[static_cast<std::size_t>(index)].bank == bank) return true;
-  }
-  return false;
+  return active_per_bank[static_cast<std::size_t>(bank)] > 0;
 }
 
 bool Controller::active_holds_pc(int pc) const {
@@ -585,37 +584,46 @@ class FrFcfs : public Scheduler {
 
  private:
   static bool try_issue(Controller& c, std::int64_t now, std::int64_t& earliest) {
-    // 1. Requests whose row is being opened. A busy bus bounds the commands that need it.
-    const std::int64_t row_bus = c.row_bus_ready();
-    const std::int64_t col_bus = c.col_bus_ready();
-    for (std::size_t i = 0; i < c.active_q.size(); ++i) {
-      const int index = c.active_q[i];
-      Slot& slot = c.slots[static_cast<std::size_t>(index)];
-      const Cmd cmd = c.command_for(slot);
-      const std::int64_t bus = is_column(cmd) ? col_bus : row_bus;
-      if (bus > now) {
-        earliest = std::min(earliest, bus);
-        continue;
-      }
-      // The bank's own tRCD / tRCDWR bounds the column command (ready_time takes the maximum).
-      if (is_column(cmd)) {
-        const auto& bank = c.banks[static_cast<std::size_t>(slot.bank)];
-        const std::int64_t own = slot.write ? bank.next_wr : bank.next_rd;
-        if (own > now) {
-          earliest = std::min(earliest, own);
+    // 1. Requests whose row is being opened, unless the bound of their ready times from the last
+    // scan still holds. A busy bus bounds the commands that need it.
+    if (c.active_wait > now) {
+      earliest = std::min(earliest, c.active_wait);
+    } else {
+      const std::int64_t row_bus = c.row_bus_ready();
+      const std::int64_t col_bus = c.col_bus_ready();
+      std::int64_t wait = kNever;
+      for (std::size_t i = 0; i < c.active_q.size(); ++i) {
+        const int index = c.active_q[i];
+        Slot& slot = c.slots[static_cast<std::size_t>(index)];
+        const Cmd cmd = c.command_for(slot);
+        const std::int64_t bus = is_column(cmd) ? col_bus : row_bus;
+        if (bus > now) {
+          wait = std::min(wait, bus);
           continue;
         }
-      }
-      const std::int64_t ready = c.cached_ready(cmd, slot.bank);
-      if (ready <= now) {
-        c.issue(cmd, slot.bank, now, &slot);
+        // The bank's own tRCD / tRCDWR bounds the column command (ready_time takes the maximum).
         if (is_column(cmd)) {
-          c.active_q.erase(c.active_q.begin() + static_cast<std::ptrdiff_t>(i));
-          c.finish(index, now);
+          const auto& bank = c.banks[static_cast<std::size_t>(slot.bank)];
+          const std::int64_t own = slot.write ? bank.next_wr : bank.next_rd;
+          if (own > now) {
+            wait = std::min(wait, own);
+            continue;
+          }
         }
-        return true;
+        const std::int64_t ready = c.cached_ready(cmd, slot.bank);
+        if (ready <= now) {
+          c.issue(cmd, slot.bank, now, &slot);
+          if (is_column(cmd)) {
+            c.active_q.erase(c.active_q.begin() + static_cast<std::ptrdiff_t>(i));
+            --c.active_per_bank[static_cast<std::size_t>(slot.bank)];
+            c.finish(index, now);
+          }
+          return true;
+        }
+        wait = std::min(wait, ready);
       }
-      earliest = std::min(earliest, ready);
+      c.active_wait = wait;
+      earliest = std::min(earliest, wait);
     }
     // 2. Refresh. An all-bank refresh at the head of the priority queue stops everything else
     // until its command is ready (Ramulator); a per-bank one holds back only its bank.
@@ -650,6 +658,8 @@ class FrFcfs : public Scheduler {
     } else if (best.cmd == Cmd::act && static_cast<int>(c.active_q.size()) < c.cfg.active_queue) {
       c.dequeue(write, best.index);
       c.active_q.push_back(best.index);
+      ++c.active_per_bank[static_cast<std::size_t>(best.bank)];
+      c.active_wait = 0;
     }
     return true;
   }
@@ -671,9 +681,17 @@ class FrFcfs : public Scheduler {
     // row bus, the pseudo-channel's tRRD_S / tFAW (ACT) or tPPD (PRE) and row_local.
     const std::int64_t row_bus = c.row_bus_ready();
     const auto& order = c.row_order[kind];
+    // The pseudo-channels' tRRD_S / tFAW and tPPD bound every ACT and PRE.
+    std::int64_t pc_bound = kNever;
     if (!order.empty()) {
-      if (row_bus > now) {
-        earliest = std::min(earliest, row_bus);
+      for (const auto& pc : c.pc_state) {
+        pc_bound =
+            std::min({pc_bound, std::max(pc.next_act, pc.faw[pc.faw_head] + c.t.FAW), pc.next_pre});
+      }
+    }
+    if (!order.empty()) {
+      if (row_bus > now || pc_bound > now) {
+        earliest = std::min(earliest, std::max(row_bus, pc_bound));
       } else {
         // Oldest first: the first ready candidate is the oldest; the ones before it bound
         // `earliest`.

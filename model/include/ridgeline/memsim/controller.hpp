@@ -181,6 +181,11 @@ class Controller {
   int queued[2] = {0, 0};            // requests in the read [0] and write [1] buffers
   std::vector<int> read_q, write_q;  // the buffers in age order (bank-round-robin; FR-FCFS: bank_q)
   std::vector<int> active_q;
+  std::vector<int> active_per_bank;  // requests of each bank in active_q
+  // FR-FCFS: a lower bound of the ready times of active_q's commands from the last scan that found
+  // none ready (0: unknown), valid until a request joins active_q or the row of a bank with an
+  // active request changes; other commands only raise ready times (running maxima).
+  std::int64_t active_wait = 0;
   std::vector<std::vector<int>> command_q;  // per bank (bank-round-robin)
   // Bank-round-robin: per bank queue, a lower bound of the ready time of its commands, valid
   // until the bank's row, its hit count or the queue change (0: unknown). Commands to other banks
