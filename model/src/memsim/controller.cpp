@@ -114,6 +114,8 @@ Controller::Controller(const DeviceModel& device_model, int pc_count)
   }
   row_local.assign(banks.size(), 0);
   queue_wait.assign(banks.size(), 0);
+  row_pc_ready.assign(2 * pc_state.size(), 0);
+  for (const auto& bank : banks) bank_pc2.push_back(2 * bank.pc);
   active_per_bank.assign(banks.size(), 0);
   row_closed.assign(banks.size(), 1);
   bank_bits = std::max(1, static_cast<int>(std::bit_width(banks.size())));
@@ -681,15 +683,17 @@ class FrFcfs : public Scheduler {
     // row bus, the pseudo-channel's tRRD_S / tFAW (ACT) or tPPD (PRE) and row_local.
     const std::int64_t row_bus = c.row_bus_ready();
     const auto& order = c.row_order[kind];
-    // The pseudo-channels' tRRD_S / tFAW and tPPD bound every ACT and PRE.
-    std::int64_t pc_bound = kNever;
     if (!order.empty()) {
-      for (const auto& pc : c.pc_state) {
-        pc_bound =
-            std::min({pc_bound, std::max(pc.next_act, pc.faw[pc.faw_head] + c.t.FAW), pc.next_pre});
+      // The pseudo-channels' tPPD (PRE, [2p]) and tRRD_S / tFAW (ACT, [2p + 1]) bound every row
+      // command.
+      std::int64_t* pc_ready = c.row_pc_ready.data();
+      std::int64_t pc_bound = kNever;
+      for (std::size_t p = 0; p < c.pc_state.size(); ++p) {
+        const auto& pc = c.pc_state[p];
+        pc_ready[2 * p] = pc.next_pre;
+        pc_ready[2 * p + 1] = std::max(pc.next_act, pc.faw[pc.faw_head] + c.t.FAW);
+        pc_bound = std::min({pc_bound, pc_ready[2 * p], pc_ready[2 * p + 1]});
       }
-    }
-    if (!order.empty()) {
       if (row_bus > now || pc_bound > now) {
         earliest = std::min(earliest, std::max(row_bus, pc_bound));
       } else {
@@ -698,12 +702,11 @@ class FrFcfs : public Scheduler {
         const std::uint64_t bank_field = (std::uint64_t{1} << c.bank_bits) - 1;
         const std::int64_t* local = c.row_local.data();
         const std::uint8_t* closed = c.row_closed.data();
+        const std::int32_t* pc2 = c.bank_pc2.data();
         for (const std::uint64_t key : order) {
           const auto b = static_cast<std::size_t>(key & bank_field);
-          const auto& pc = c.pc_state[static_cast<std::size_t>(c.banks[b].pc)];
-          const std::int64_t pc_ready =
-              closed[b] ? std::max(pc.next_act, pc.faw[pc.faw_head] + c.t.FAW) : pc.next_pre;
-          const std::int64_t ready = std::max(local[b], pc_ready);
+          const std::int64_t ready =
+              std::max(local[b], pc_ready[static_cast<std::size_t>(pc2[b] + closed[b])]);
           if (ready > now) {
             earliest = std::min(earliest, ready);
           } else if (static_cast<int>(b) != refreshing_bank) {
