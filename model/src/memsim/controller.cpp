@@ -171,6 +171,7 @@ bool Controller::accept(std::uint64_t address, bool write, int pc, int bank, std
   wake_ = std::min(wake_, now + 1);
   if (!indexed) {
     (write ? write_q : read_q).push_back(index);
+    transfer_blocked[write ? 1 : 0] = false;
     return true;
   }
   auto& bank_queue = bank_q[write ? 1 : 0][static_cast<std::size_t>(bank)];
@@ -805,6 +806,7 @@ class BankRoundRobin : public Scheduler {
       if (column) {
         queue.erase(queue.begin() + found.position);
         --c.command_queued;
+        c.transfer_blocked[0] = c.transfer_blocked[1] = false;
         c.finish(index, now);
       }
       if (!c.cfg.dual_issue) break;
@@ -895,6 +897,7 @@ class BankRoundRobin : public Scheduler {
       if (full || idle || c.read_q.empty()) c.draining = writes;
     }
     const bool write = c.draining > 0;
+    if (c.transfer_blocked[write ? 1 : 0]) return false;
     const auto& queue = write ? c.write_q : c.read_q;
     for (std::size_t i = 0; i < queue.size(); ++i) {
       const int index = queue[i];
@@ -908,6 +911,7 @@ class BankRoundRobin : public Scheduler {
       if (c.draining > 0) --c.draining;
       return true;
     }
+    c.transfer_blocked[write ? 1 : 0] = true;
     return false;
   }
 };

@@ -220,6 +220,9 @@ class Controller {
   int draining = 0;  // writes left in the current drain (command-queue structure)
   int round_robin = -1;
   int command_queued = 0;  // requests in command queues
+  // Bank-round-robin: no request of the read [0] / write [1] queue found room in its bank's
+  // command queue, and none has since left a command queue or joined that queue.
+  bool transfer_blocked[2] = {false, false};
   std::int64_t next_refresh = kNever;
   std::int64_t last_cmd = -1;     // single command bus: last cycle used
   std::int64_t row_bus_half = 0;  // half-cycle from which the row bus is free
