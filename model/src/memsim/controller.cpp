@@ -115,9 +115,8 @@ Controller::Controller(const DeviceModel& device_model, int pc_count)
   row_local.assign(banks.size(), 0);
   queue_wait.assign(banks.size(), 0);
   row_pc_ready.assign(2 * pc_state.size(), 0);
-  for (const auto& bank : banks) bank_pc2.push_back(2 * bank.pc);
   active_per_bank.assign(banks.size(), 0);
-  row_closed.assign(banks.size(), 1);
+  for (const auto& bank : banks) row_select.push_back(2 * bank.pc + 1);  // all closed
   bank_bits = std::max(1, static_cast<int>(std::bit_width(banks.size())));
   indexed = cfg.scheduler == "frfcfs";
   memo_stamp_.assign(banks.size() * 3, 0);
@@ -343,7 +342,7 @@ void Controller::update_row_local(int first, int count) {
   for (int b = first; b < first + count; ++b) {
     const auto& bank = banks[static_cast<std::size_t>(b)];
     const bool closed = bank.open_row < 0;
-    row_closed[static_cast<std::size_t>(b)] = closed ? 1 : 0;
+    row_select[static_cast<std::size_t>(b)] = 2 * bank.pc + (closed ? 1 : 0);
     row_local[static_cast<std::size_t>(b)] =
         closed ? std::max(bank.next_act, groups[static_cast<std::size_t>(bank.group)].next_act)
                : bank.next_pre;
@@ -702,16 +701,15 @@ class FrFcfs : public Scheduler {
         // `earliest`.
         const std::uint64_t bank_field = (std::uint64_t{1} << c.bank_bits) - 1;
         const std::int64_t* local = c.row_local.data();
-        const std::uint8_t* closed = c.row_closed.data();
-        const std::int32_t* pc2 = c.bank_pc2.data();
+        const std::int32_t* select = c.row_select.data();
         for (const std::uint64_t key : order) {
           const auto b = static_cast<std::size_t>(key & bank_field);
           const std::int64_t ready =
-              std::max(local[b], pc_ready[static_cast<std::size_t>(pc2[b] + closed[b])]);
+              std::max(local[b], pc_ready[static_cast<std::size_t>(select[b])]);
           if (ready > now) {
             earliest = std::min(earliest, ready);
           } else if (static_cast<int>(b) != refreshing_bank) {
-            best = {c.row_head[kind][b], static_cast<int>(b), closed[b] ? Cmd::act : Cmd::pre,
+            best = {c.row_head[kind][b], static_cast<int>(b), (select[b] & 1) ? Cmd::act : Cmd::pre,
                     key >> c.bank_bits};
             break;
           }

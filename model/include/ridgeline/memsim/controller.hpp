@@ -209,8 +209,7 @@ class Controller {
   std::vector<std::uint64_t>
       row_order[2];  // the row_keys of row_head >= 0, ascending (oldest first)
   std::vector<std::int64_t> row_local;
-  std::vector<std::uint8_t> row_closed;
-  std::vector<std::int32_t> bank_pc2;      // 2 x the bank's pseudo-channel
+  std::vector<std::int32_t> row_select;    // 2 x the bank's pseudo-channel, + 1 when it is closed
   std::vector<std::int64_t> row_pc_ready;  // scratch: per pseudo-channel PRE and ACT bounds
   int bank_bits = 1;
   bool indexed = false;  // bank_q, hit_mask, row_* maintained (FR-FCFS only)
