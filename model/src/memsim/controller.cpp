@@ -113,7 +113,10 @@ Controller::Controller(const DeviceModel& device_model, int pc_count)
     row_key[w].assign(banks.size(), std::numeric_limits<std::uint64_t>::max());
   }
   row_local.assign(banks.size(), 0);
-  row_closed.assign(banks.size(), 1);
+  queue_wait.assign(banks.size(), 0);
+  row_pc_ready.assign(2 * pc_state.size(), 0);
+  active_per_bank.assign(banks.size(), 0);
+  for (const auto& bank : banks) row_select.push_back(2 * bank.pc + 1);  // all closed
   bank_bits = std::max(1, static_cast<int>(std::bit_width(banks.size())));
   indexed = cfg.scheduler == "frfcfs";
   memo_stamp_.assign(banks.size() * 3, 0);
@@ -167,6 +170,7 @@ bool Controller::accept(std::uint64_t address, bool write, int pc, int bank, std
   wake_ = std::min(wake_, now + 1);
   if (!indexed) {
     (write ? write_q : read_q).push_back(index);
+    transfer_blocked[write ? 1 : 0] = false;
     return true;
   }
   auto& bank_queue = bank_q[write ? 1 : 0][static_cast<std::size_t>(bank)];
@@ -174,11 +178,6 @@ bool Controller::accept(std::uint64_t address, bool write, int pc, int bank, std
   if (banks[static_cast<std::size_t>(bank)].open_row == row) ++bank_queue.hits;
   index_bank(bank, write ? 2 : 1);
   return true;
-}
-
-bool Controller::idle() const {
-  return queued[0] == 0 && queued[1] == 0 && active_q.empty() && command_queued == 0 &&
-         refresh_q.empty();
 }
 
 Cmd Controller::command_for(const Slot& slot) const {
@@ -287,6 +286,8 @@ void Controller::dequeue(bool write, int index) {
 // Sets a bank's open row (-1: closed) and recounts the buffered requests that hit it.
 void Controller::open_row(BankState& bank, int b, std::int64_t row) {
   bank.open_row = row;
+  if (active_per_bank[static_cast<std::size_t>(b)] > 0) active_wait = 0;
+  queue_wait[static_cast<std::size_t>(b)] = 0;
   if (!indexed) return;
   for (auto& kind : bank_q) {
     auto& bank_queue = kind[static_cast<std::size_t>(b)];
@@ -341,7 +342,7 @@ void Controller::update_row_local(int first, int count) {
   for (int b = first; b < first + count; ++b) {
     const auto& bank = banks[static_cast<std::size_t>(b)];
     const bool closed = bank.open_row < 0;
-    row_closed[static_cast<std::size_t>(b)] = closed ? 1 : 0;
+    row_select[static_cast<std::size_t>(b)] = 2 * bank.pc + (closed ? 1 : 0);
     row_local[static_cast<std::size_t>(b)] =
         closed ? std::max(bank.next_act, groups[static_cast<std::size_t>(bank.group)].next_act)
                : bank.next_pre;
@@ -349,10 +350,7 @@ void Controller::update_row_local(int first, int count) {
 }
 
 bool Controller::active_holds_bank(int bank) const {
-  for (const int index : active_q) {
-    if (slots[static_cast<std::size_t>(index)].bank == bank) return true;
-  }
-  return false;
+  return active_per_bank[static_cast<std::size_t>(bank)] > 0;
 }
 
 bool Controller::active_holds_pc(int pc) const {
@@ -364,6 +362,7 @@ bool Controller::active_holds_pc(int pc) const {
 
 void Controller::issue(Cmd cmd, int b, std::int64_t now, Slot* slot) {
   invalidate();
+  queue_wait[static_cast<std::size_t>(b)] = 0;
   auto& bank = banks[static_cast<std::size_t>(b)];
   auto& pc = pc_state[static_cast<std::size_t>(bank.pc)];
   auto& group = groups[static_cast<std::size_t>(bank.group)];
@@ -587,37 +586,46 @@ class FrFcfs : public Scheduler {
 
  private:
   static bool try_issue(Controller& c, std::int64_t now, std::int64_t& earliest) {
-    // 1. Requests whose row is being opened. A busy bus bounds the commands that need it.
-    const std::int64_t row_bus = c.row_bus_ready();
-    const std::int64_t col_bus = c.col_bus_ready();
-    for (std::size_t i = 0; i < c.active_q.size(); ++i) {
-      const int index = c.active_q[i];
-      Slot& slot = c.slots[static_cast<std::size_t>(index)];
-      const Cmd cmd = c.command_for(slot);
-      const std::int64_t bus = is_column(cmd) ? col_bus : row_bus;
-      if (bus > now) {
-        earliest = std::min(earliest, bus);
-        continue;
-      }
-      // The bank's own tRCD / tRCDWR bounds the column command (ready_time takes the maximum).
-      if (is_column(cmd)) {
-        const auto& bank = c.banks[static_cast<std::size_t>(slot.bank)];
-        const std::int64_t own = slot.write ? bank.next_wr : bank.next_rd;
-        if (own > now) {
-          earliest = std::min(earliest, own);
+    // 1. Requests whose row is being opened, unless the bound of their ready times from the last
+    // scan still holds. A busy bus bounds the commands that need it.
+    if (c.active_wait > now) {
+      earliest = std::min(earliest, c.active_wait);
+    } else {
+      const std::int64_t row_bus = c.row_bus_ready();
+      const std::int64_t col_bus = c.col_bus_ready();
+      std::int64_t wait = kNever;
+      for (std::size_t i = 0; i < c.active_q.size(); ++i) {
+        const int index = c.active_q[i];
+        Slot& slot = c.slots[static_cast<std::size_t>(index)];
+        const Cmd cmd = c.command_for(slot);
+        const std::int64_t bus = is_column(cmd) ? col_bus : row_bus;
+        if (bus > now) {
+          wait = std::min(wait, bus);
           continue;
         }
-      }
-      const std::int64_t ready = c.cached_ready(cmd, slot.bank);
-      if (ready <= now) {
-        c.issue(cmd, slot.bank, now, &slot);
+        // The bank's own tRCD / tRCDWR bounds the column command (ready_time takes the maximum).
         if (is_column(cmd)) {
-          c.active_q.erase(c.active_q.begin() + static_cast<std::ptrdiff_t>(i));
-          c.finish(index, now);
+          const auto& bank = c.banks[static_cast<std::size_t>(slot.bank)];
+          const std::int64_t own = slot.write ? bank.next_wr : bank.next_rd;
+          if (own > now) {
+            wait = std::min(wait, own);
+            continue;
+          }
         }
-        return true;
+        const std::int64_t ready = c.cached_ready(cmd, slot.bank);
+        if (ready <= now) {
+          c.issue(cmd, slot.bank, now, &slot);
+          if (is_column(cmd)) {
+            c.active_q.erase(c.active_q.begin() + static_cast<std::ptrdiff_t>(i));
+            --c.active_per_bank[static_cast<std::size_t>(slot.bank)];
+            c.finish(index, now);
+          }
+          return true;
+        }
+        wait = std::min(wait, ready);
       }
-      earliest = std::min(earliest, ready);
+      c.active_wait = wait;
+      earliest = std::min(earliest, wait);
     }
     // 2. Refresh. An all-bank refresh at the head of the priority queue stops everything else
     // until its command is ready (Ramulator); a per-bank one holds back only its bank.
@@ -652,6 +660,8 @@ class FrFcfs : public Scheduler {
     } else if (best.cmd == Cmd::act && static_cast<int>(c.active_q.size()) < c.cfg.active_queue) {
       c.dequeue(write, best.index);
       c.active_q.push_back(best.index);
+      ++c.active_per_bank[static_cast<std::size_t>(best.bank)];
+      c.active_wait = 0;
     }
     return true;
   }
@@ -674,24 +684,32 @@ class FrFcfs : public Scheduler {
     const std::int64_t row_bus = c.row_bus_ready();
     const auto& order = c.row_order[kind];
     if (!order.empty()) {
-      if (row_bus > now) {
-        earliest = std::min(earliest, row_bus);
+      // The pseudo-channels' tPPD (PRE, [2p]) and tRRD_S / tFAW (ACT, [2p + 1]) bound every row
+      // command.
+      std::int64_t* pc_ready = c.row_pc_ready.data();
+      std::int64_t pc_bound = kNever;
+      for (std::size_t p = 0; p < c.pc_state.size(); ++p) {
+        const auto& pc = c.pc_state[p];
+        pc_ready[2 * p] = pc.next_pre;
+        pc_ready[2 * p + 1] = std::max(pc.next_act, pc.faw[pc.faw_head] + c.t.FAW);
+        pc_bound = std::min({pc_bound, pc_ready[2 * p], pc_ready[2 * p + 1]});
+      }
+      if (row_bus > now || pc_bound > now) {
+        earliest = std::min(earliest, std::max(row_bus, pc_bound));
       } else {
         // Oldest first: the first ready candidate is the oldest; the ones before it bound
         // `earliest`.
         const std::uint64_t bank_field = (std::uint64_t{1} << c.bank_bits) - 1;
         const std::int64_t* local = c.row_local.data();
-        const std::uint8_t* closed = c.row_closed.data();
+        const std::int32_t* select = c.row_select.data();
         for (const std::uint64_t key : order) {
           const auto b = static_cast<std::size_t>(key & bank_field);
-          const auto& pc = c.pc_state[static_cast<std::size_t>(c.banks[b].pc)];
-          const std::int64_t pc_ready =
-              closed[b] ? std::max(pc.next_act, pc.faw[pc.faw_head] + c.t.FAW) : pc.next_pre;
-          const std::int64_t ready = std::max(local[b], pc_ready);
+          const std::int64_t ready =
+              std::max(local[b], pc_ready[static_cast<std::size_t>(select[b])]);
           if (ready > now) {
             earliest = std::min(earliest, ready);
           } else if (static_cast<int>(b) != refreshing_bank) {
-            best = {c.row_head[kind][b], static_cast<int>(b), closed[b] ? Cmd::act : Cmd::pre,
+            best = {c.row_head[kind][b], static_cast<int>(b), (select[b] & 1) ? Cmd::act : Cmd::pre,
                     key >> c.bank_bits};
             break;
           }
@@ -710,7 +728,14 @@ class FrFcfs : public Scheduler {
         }
         const int b = static_cast<int>(w * 64) + std::countr_zero(bits);
         if (b == refreshing_bank) continue;
-        const std::int64_t open = c.banks[static_cast<std::size_t>(b)].open_row;
+        const auto& bank = c.banks[static_cast<std::size_t>(b)];
+        // The bank's own tRCD / tCCD / turnaround bounds its column command.
+        const std::int64_t own = write ? bank.next_wr : bank.next_rd;
+        if (own > now) {
+          earliest = std::min(earliest, own);
+          continue;
+        }
+        const std::int64_t open = bank.open_row;
         for (const int index : bank_queues[static_cast<std::size_t>(b)].slots) {
           const Slot& slot = c.slots[static_cast<std::size_t>(index)];
           if (slot.row != open) continue;
@@ -779,6 +804,7 @@ class BankRoundRobin : public Scheduler {
       if (column) {
         queue.erase(queue.begin() + found.position);
         --c.command_queued;
+        c.transfer_blocked[0] = c.transfer_blocked[1] = false;
         c.finish(index, now);
       }
       if (!c.cfg.dual_issue) break;
@@ -798,20 +824,39 @@ class BankRoundRobin : public Scheduler {
   Candidate find(Controller& c, std::int64_t now, int start, int blocked_pc, int blocked_bank,
                  std::int64_t& earliest) {
     const int queues = static_cast<int>(c.command_q.size());
+    const std::int64_t row_bus = c.row_bus_ready();
+    const std::int64_t col_bus = c.col_bus_ready();
     int q = start < 0 ? queues - 1 : start % queues;
     for (int k = 1; k <= queues; ++k) {
       if (++q == queues) q = 0;  // (start + k) % queues
       const auto& queue = c.command_q[static_cast<std::size_t>(q)];
       if (queue.empty()) continue;
       if (q == blocked_bank || (blocked_pc >= 0 && q / c.banks_per_pc == blocked_pc)) continue;
+      auto& wait = c.queue_wait[static_cast<std::size_t>(q)];
+      if (wait > now) {
+        earliest = std::min(earliest, wait);
+        continue;
+      }
       const auto& bank = c.banks[static_cast<std::size_t>(q)];
       if (bank.open_row < 0) {
         // Every request of a closed bank needs the same ACT: the oldest decides.
         const std::int64_t ready = c.cached_ready(Cmd::act, q);
         if (ready <= now) return {q, 0, Cmd::act};
         earliest = std::min(earliest, ready);
+        wait = ready;
         continue;
       }
+      // An open bank's commands are a PRE or column commands: the bank's tRAS / tRTP / tWR and
+      // tRCD terms and the busy buses bound them all (a lower bound only wakes the controller
+      // early, where it finds nothing to do).
+      const std::int64_t bound = std::min(std::max(row_bus, bank.next_pre),
+                                          std::max(col_bus, std::min(bank.next_rd, bank.next_wr)));
+      if (bound > now) {
+        earliest = std::min(earliest, bound);
+        wait = bound;
+        continue;
+      }
+      std::int64_t queue_ready = kNever;
       for (std::size_t i = 0; i < queue.size(); ++i) {
         const Slot& slot = c.slots[static_cast<std::size_t>(queue[i])];
         const Cmd cmd = c.command_for(slot);
@@ -830,8 +875,10 @@ class BankRoundRobin : public Scheduler {
         }
         const std::int64_t ready = c.cached_ready(cmd, q);
         if (ready <= now) return {q, static_cast<int>(i), cmd};
-        earliest = std::min(earliest, ready);
+        queue_ready = std::min(queue_ready, ready);
       }
+      earliest = std::min(earliest, queue_ready);
+      wait = queue_ready;
     }
     return {};
   }
@@ -848,6 +895,7 @@ class BankRoundRobin : public Scheduler {
       if (full || idle || c.read_q.empty()) c.draining = writes;
     }
     const bool write = c.draining > 0;
+    if (c.transfer_blocked[write ? 1 : 0]) return false;
     const auto& queue = write ? c.write_q : c.read_q;
     for (std::size_t i = 0; i < queue.size(); ++i) {
       const int index = queue[i];
@@ -855,11 +903,13 @@ class BankRoundRobin : public Scheduler {
       auto& target = c.command_q[static_cast<std::size_t>(slot.bank)];
       if (static_cast<int>(target.size()) >= depth) continue;
       target.push_back(index);
+      c.queue_wait[static_cast<std::size_t>(slot.bank)] = 0;
       ++c.command_queued;
       c.dequeue_at(write, i);
       if (c.draining > 0) --c.draining;
       return true;
     }
+    c.transfer_blocked[write ? 1 : 0] = true;
     return false;
   }
 };

@@ -130,7 +130,10 @@ class Controller {
               std::int64_t now);
   // Runs cycle `now`; returns the next cycle the controller needs to run.
   std::int64_t tick(std::int64_t now);
-  bool idle() const;
+  bool idle() const {
+    return queued[0] == 0 && queued[1] == 0 && active_q.empty() && command_queued == 0 &&
+           refresh_q.empty();
+  }
   std::int64_t wake() const { return wake_; }
 
   // --- for schedulers ---
@@ -178,7 +181,16 @@ class Controller {
   int queued[2] = {0, 0};            // requests in the read [0] and write [1] buffers
   std::vector<int> read_q, write_q;  // the buffers in age order (bank-round-robin; FR-FCFS: bank_q)
   std::vector<int> active_q;
+  std::vector<int> active_per_bank;  // requests of each bank in active_q
+  // FR-FCFS: a lower bound of the ready times of active_q's commands from the last scan that found
+  // none ready (0: unknown), valid until a request joins active_q or the row of a bank with an
+  // active request changes; other commands only raise ready times (running maxima).
+  std::int64_t active_wait = 0;
   std::vector<std::vector<int>> command_q;  // per bank (bank-round-robin)
+  // Bank-round-robin: per bank queue, a lower bound of the ready time of its commands, valid
+  // until the bank's row, its hit count or the queue change (0: unknown). Commands to other banks
+  // only raise ready times (every timing term is a running maximum), so the bound survives them.
+  std::vector<std::int64_t> queue_wait;
   // The read [0] and write [1] buffers indexed by bank, for FR-FCFS: each bank's requests in age
   // order and how many hit its open row, so a scheduling decision looks at the oldest row hit and
   // the oldest non-hit of each bank rather than at every request.
@@ -197,7 +209,8 @@ class Controller {
   std::vector<std::uint64_t>
       row_order[2];  // the row_keys of row_head >= 0, ascending (oldest first)
   std::vector<std::int64_t> row_local;
-  std::vector<std::uint8_t> row_closed;
+  std::vector<std::int32_t> row_select;    // 2 x the bank's pseudo-channel, + 1 when it is closed
+  std::vector<std::int64_t> row_pc_ready;  // scratch: per pseudo-channel PRE and ACT bounds
   int bank_bits = 1;
   bool indexed = false;  // bank_q, hit_mask, row_* maintained (FR-FCFS only)
   std::vector<RefreshJob> refresh_q;
@@ -206,6 +219,9 @@ class Controller {
   int draining = 0;  // writes left in the current drain (command-queue structure)
   int round_robin = -1;
   int command_queued = 0;  // requests in command queues
+  // Bank-round-robin: no request of the read [0] / write [1] queue found room in its bank's
+  // command queue, and none has since left a command queue or joined that queue.
+  bool transfer_blocked[2] = {false, false};
   std::int64_t next_refresh = kNever;
   std::int64_t last_cmd = -1;     // single command bus: last cycle used
   std::int64_t row_bus_half = 0;  // half-cycle from which the row bus is free
