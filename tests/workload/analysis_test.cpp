@@ -38,18 +38,6 @@ WorkloadSpec prefill(std::int64_t batch, std::int64_t prompt) {
   return spec;
 }
 
-std::string dominant(const Analysis& analysis) {
-  std::string best;
-  double share = 0;
-  for (const auto& [resource, fraction] : analysis.bound_share) {
-    if (fraction > share) {
-      share = fraction;
-      best = resource;
-    }
-  }
-  return best;
-}
-
 TEST(Capacity, Llama3_70bBf16DoesNotFitOnOneH100) {
   const auto analysis = run("h100-sxm", "llama-3-70b", decode(1, 4096));
   // Weights: 70 553 706 496 parameters × 2 B = 141.1 GB against 80 GB.
@@ -67,7 +55,7 @@ TEST(Capacity, Llama3_70bFp8FitsAndIsHbmBound) {
   const auto analysis = run("h100-sxm", "llama-3-70b", decode(1, 4096, DType::fp8));
   EXPECT_TRUE(analysis.memory.fits());
   EXPECT_NEAR(analysis.memory.weights, 70.554e9, 0.01e9);  // 1 byte per parameter
-  EXPECT_EQ(dominant(analysis), "HBM3");
+  EXPECT_EQ(dominant_bound(analysis), "HBM3");
   // Lower bound: 70.55 GB of weights + 1.34 GB of KV read at the achievable 2.97 TB/s = 24.2 ms.
   EXPECT_GT(analysis.step_time, 24.2e-3);
   EXPECT_LT(analysis.step_time, 24.2e-3 * 1.5);
@@ -87,7 +75,7 @@ TEST(Phases, Batch1DecodeIsMemoryBoundOnEveryGpu) {
     if (accelerator.kind != "gpu") continue;
     const auto analysis =
         analyze(accelerator, build_workload(load_model_config("llama-2-7b"), decode(1, 512)));
-    const std::string bound = dominant(analysis);
+    const std::string bound = dominant_bound(analysis);
     EXPECT_TRUE(bound.find("HBM") != std::string::npos || bound.find("DDR") != std::string::npos)
         << accelerator.id << " decode bound by " << bound;
     // Every weight is read once per token: 13.48 GB / peak bandwidth is a hard floor.
@@ -101,7 +89,7 @@ TEST(Phases, LargeBatchPrefillIsComputeBoundOnEveryGpu) {
     if (accelerator.kind != "gpu" || !hw::supports(accelerator, DType::bf16)) continue;
     const auto analysis =
         analyze(accelerator, build_workload(load_model_config("llama-2-7b"), prefill(16, 2048)));
-    EXPECT_EQ(dominant(analysis), "compute") << accelerator.id;
+    EXPECT_EQ(dominant_bound(analysis), "compute") << accelerator.id;
     // FLOPs ≥ 2 × 6.74e9 parameters × 32 768 tokens: time ≥ that over the dense peak.
     const double floor = 2 * 6.74e9 * 32768 / hw::peak_rate(accelerator, DType::bf16);
     EXPECT_GT(analysis.step_time, floor) << accelerator.id;

@@ -63,16 +63,4 @@ const Metric& find_metric(std::string_view name, std::string_view flag) {
                    "unknown metric '" + std::string(name) + "'; known metrics: " + known);
 }
 
-std::string dominant_bound(const workload::Analysis& analysis) {
-  std::string bound;
-  double largest = -1;
-  for (const auto& [resource, share] : analysis.bound_share) {
-    if (share > largest) {
-      largest = share;
-      bound = resource;
-    }
-  }
-  return bound;
-}
-
 }  // namespace ridgeline::explore

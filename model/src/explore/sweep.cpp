@@ -401,7 +401,7 @@ std::vector<SweepRow> run_sweep(const SweepPlan& plan, const std::vector<std::si
     if (!shared) own = workload::build_workload(design.model, design.workload);
     const auto analysis = explore::evaluate(design, shared ? *shared : *own);
     for (const auto& metric : metric_registry()) row.metrics.push_back(metric.value(analysis));
-    row.bound = dominant_bound(analysis);
+    row.bound = workload::dominant_bound(analysis);
     row.fits = analysis.memory.fits();
   };
   const auto worker = [&] {

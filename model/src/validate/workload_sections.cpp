@@ -171,15 +171,7 @@ RecordResult evaluate(const Case& c, std::size_t index, const SectionContext& co
                      std::to_string(model.max_positions) +
                      " trained positions (random weights; same cost)";
     }
-    std::string dominant;
-    double share = 0;
-    for (const auto& [resource, fraction] : analysis.bound_share) {
-      if (fraction > share) {
-        share = fraction;
-        dominant = resource;
-      }
-    }
-    result.bound = dominant;
+    result.bound = workload::dominant_bound(analysis);
     if (!analysis.memory.fits())
       result.note += (result.note.empty() ? "" : "; ") + std::string("does not fit");
   } catch (const ModelError& error) {
@@ -364,15 +356,7 @@ std::vector<RecordResult> run_layer_tp4(const Records& records, const SectionCon
               "model is fast (docs/validation-collectives.md §2)"
             : "GEMMs and the 402 MB all-reduces (ring Simple, bandwidth-bound) within 8 %; "
               "attention priced unfused, as measured";
-    std::string dominant;
-    double share = 0;
-    for (const auto& [resource, fraction] : analysis.bound_share) {
-      if (fraction > share) {
-        share = fraction;
-        dominant = resource;
-      }
-    }
-    result.bound = dominant;
+    result.bound = workload::dominant_bound(analysis);
     results.push_back(std::move(result));
   }
   return results;

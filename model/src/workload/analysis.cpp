@@ -82,4 +82,16 @@ Analysis analyze(const hw::Accelerator& accelerator, const Workload& workload,
   return analysis;
 }
 
+std::string dominant_bound(const Analysis& analysis) {
+  std::string bound;
+  double largest = -1;
+  for (const auto& [resource, share] : analysis.bound_share) {
+    if (share > largest) {
+      largest = share;
+      bound = resource;
+    }
+  }
+  return bound;
+}
+
 }  // namespace ridgeline::workload

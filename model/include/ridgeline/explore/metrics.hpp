@@ -29,8 +29,4 @@ const std::vector<Metric>& metric_registry();
 // Throws InputError (where: `flag`) listing the known metrics.
 const Metric& find_metric(std::string_view name, std::string_view flag = "--metric");
 
-// The resource with the largest share of the step time (Analysis::bound_share): "compute", a memory
-// level's name, or "overhead".
-std::string dominant_bound(const workload::Analysis& analysis);
-
 }  // namespace ridgeline::explore

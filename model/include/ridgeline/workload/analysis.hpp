@@ -108,6 +108,10 @@ struct AnalysisOptions {
   bool host_timed = false;
 };
 
+// The resource with the largest share of the step time (Analysis::bound_share): "compute", a memory
+// level's name, "overhead", or a link kind.
+std::string dominant_bound(const Analysis& analysis);
+
 // Throws ModelError when the accelerator cannot run the activation dtype.
 Analysis analyze(const hw::Accelerator& accelerator, const Workload& workload,
                  const AnalysisOptions& options = {});
