@@ -1,4 +1,4 @@
-// Speed of memsim: requests simulated per second of wall time on one core, for the patterns of
+// Speed of memsim: requests simulated per second of CPU time on one core, for the patterns of
 // the reference runs (docs/memsim.md, docs/performance.md). Not asserted in tests.
 
 #include <benchmark/benchmark.h>

@@ -2,6 +2,7 @@
 
 #include "common.hpp"
 #include "ridgeline/base/error.hpp"
+#include "ridgeline/base/units.hpp"
 
 namespace ridgeline::cli {
 namespace {
@@ -40,6 +41,9 @@ void add_workload_options(CLI::App& command, WorkloadOptions& options) {
                   "(plain PyTorch)")
       ->check(CLI::IsMember({"fused", "eager"}))
       ->capture_default_str();
+  command.add_option("--request-overhead", options.request_overhead,
+                     "Host time per request added to TTFT, e.g. '2 ms' for a serving runtime's "
+                     "scheduling, copies and sampling (default: none)");
 }
 
 workload::WorkloadSpec workload_spec(const WorkloadOptions& options) {
@@ -54,6 +58,13 @@ workload::WorkloadSpec workload_spec(const WorkloadOptions& options) {
   spec.activations = dtype_option(options.activations, "--activations");
   spec.kv = dtype_option(options.kv, "--kv");
   spec.runtime = options.runtime == "eager" ? workload::Runtime::eager : workload::Runtime::fused;
+  if (!options.request_overhead.empty()) {
+    try {
+      spec.request_overhead = parse_quantity(options.request_overhead, Dimension::time);
+    } catch (const UnitError& error) {
+      throw InputError("", "--request-overhead", error.what());
+    }
+  }
   return spec;
 }
 
@@ -69,7 +80,8 @@ std::string describe(const WorkloadOptions& options) {
          " batch=" + std::to_string(options.batch) + " prompt=" + std::to_string(options.prompt) +
          " context=" + std::to_string(options.context) + " weights=" + options.weights +
          " activations=" + options.activations + " kv=" + options.kv +
-         " runtime=" + options.runtime;
+         " runtime=" + options.runtime +
+         (options.request_overhead.empty() ? "" : " request_overhead=" + options.request_overhead);
 }
 
 }  // namespace ridgeline::cli

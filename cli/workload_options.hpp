@@ -22,6 +22,7 @@ struct WorkloadOptions {
   std::string activations = "bf16";
   std::string kv = "bf16";
   std::string runtime = "fused";
+  std::string request_overhead;  // empty: none
 };
 
 void add_workload_options(CLI::App& command, WorkloadOptions& options);

@@ -47,6 +47,22 @@ TEST(MemsimMapping, BadMappingsAreInputErrors) {
   EXPECT_THROW(make_mapping(m.geometry, "RoXxBgSiPcCoCh"), InputError);    // unknown field
 }
 
+// The Ramulator device has no per-bank command queues (controller.command_queue), which the
+// DRAMSim3-style scheduler works on: asking for it is an input error naming the flag, not a crash.
+TEST(MemsimScheduler, BankRoundRobinNeedsCommandQueues) {
+  DeviceOverrides overrides;
+  overrides.scheduler = "bank-round-robin";
+  try {
+    make_device_model(testing::ramulator_device(), overrides);
+    ADD_FAILURE() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("--scheduler"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("command_queue"), std::string::npos) << e.what();
+  }
+  // The DRAMSim3 device sets a depth of 8.
+  EXPECT_EQ(make_device_model(testing::dramsim3_device(), overrides).controller.command_queue, 8);
+}
+
 TEST(MemsimPattern, WritesSpreadEvenly) {
   // read_fraction 2/3 in a sequential pattern: every third request is a write.
   PatternSpec spec;

@@ -14,7 +14,12 @@ namespace ridgeline::memsim {
 void LatencyHistogram::add(std::int64_t cycles) {
   cycles = std::max<std::int64_t>(cycles, 0);
   if (cycles < kExact) {
-    ++exact_[static_cast<std::size_t>(cycles)];
+    const auto bin = static_cast<std::size_t>(cycles);
+    if (bin >= exact_.size()) {
+      exact_.resize(
+          std::min<std::size_t>(std::max<std::size_t>(bin + 1, 2 * exact_.size()), kExact), 0);
+    }
+    ++exact_[bin];
   } else {
     ++log_[std::bit_width(static_cast<std::uint64_t>(cycles))];
   }
@@ -24,7 +29,8 @@ void LatencyHistogram::add(std::int64_t cycles) {
 }
 
 void LatencyHistogram::merge(const LatencyHistogram& other) {
-  for (std::size_t i = 0; i < exact_.size(); ++i) exact_[i] += other.exact_[i];
+  if (other.exact_.size() > exact_.size()) exact_.resize(other.exact_.size(), 0);
+  for (std::size_t i = 0; i < other.exact_.size(); ++i) exact_[i] += other.exact_[i];
   for (std::size_t i = 0; i < log_.size(); ++i) log_[i] += other.log_[i];
   count_ += other.count_;
   sum_ += other.sum_;
@@ -100,6 +106,16 @@ Controller::Controller(const DeviceModel& device_model, int pc_count)
   slots.resize(static_cast<std::size_t>(capacity));
   for (int i = capacity - 1; i >= 0; --i) free_slots.push_back(i);
   if (cfg.command_queue > 0) command_q.resize(banks.size());
+  for (int w = 0; w < 2; ++w) {
+    bank_q[w].resize(banks.size());
+    hit_mask[w].assign((banks.size() + 63) / 64, 0);
+    row_head[w].assign(banks.size(), -1);
+    row_key[w].assign(banks.size(), std::numeric_limits<std::uint64_t>::max());
+  }
+  row_local.assign(banks.size(), 0);
+  row_closed.assign(banks.size(), 1);
+  bank_bits = std::max(1, static_cast<int>(std::bit_width(banks.size())));
+  indexed = cfg.scheduler == "frfcfs";
   memo_stamp_.assign(banks.size() * 3, 0);
   memo_value_.assign(banks.size() * 3, 0);
   scheduler_ = make_scheduler(cfg.scheduler);
@@ -118,11 +134,10 @@ Controller::Controller(const DeviceModel& device_model, int pc_count)
 }
 
 bool Controller::can_accept(bool write) const {
-  return write ? static_cast<int>(write_q.size()) < cfg.write_queue
-               : static_cast<int>(read_q.size()) < cfg.read_queue;
+  return write ? queued[1] < cfg.write_queue : queued[0] < cfg.read_queue;
 }
 
-void Controller::accept(std::uint64_t address, bool write, int pc, int bank, std::int64_t row,
+bool Controller::accept(std::uint64_t address, bool write, int pc, int bank, std::int64_t row,
                         std::int64_t now) {
   (void)pc;
   if (write) {
@@ -135,7 +150,7 @@ void Controller::accept(std::uint64_t address, bool write, int pc, int bank, std
       // Forwarded from the write queue: the data returns in the next cycle.
       stats.latency.add(1);
       stats.last_read_done = std::max(stats.last_read_done, now + 1);
-      return;
+      return false;
     }
   }
   const int index = free_slots.back();
@@ -147,12 +162,22 @@ void Controller::accept(std::uint64_t address, bool write, int pc, int bank, std
   slot.bank = bank;
   slot.write = write;
   slot.counted = false;
-  (write ? write_q : read_q).push_back(index);
+  slot.seq = next_seq_++;
+  ++queued[write ? 1 : 0];
   wake_ = std::min(wake_, now + 1);
+  if (!indexed) {
+    (write ? write_q : read_q).push_back(index);
+    return true;
+  }
+  auto& bank_queue = bank_q[write ? 1 : 0][static_cast<std::size_t>(bank)];
+  bank_queue.slots.push_back(index);
+  if (banks[static_cast<std::size_t>(bank)].open_row == row) ++bank_queue.hits;
+  index_bank(bank, write ? 2 : 1);
+  return true;
 }
 
 bool Controller::idle() const {
-  return read_q.empty() && write_q.empty() && active_q.empty() && command_queued == 0 &&
+  return queued[0] == 0 && queued[1] == 0 && active_q.empty() && command_queued == 0 &&
          refresh_q.empty();
 }
 
@@ -237,6 +262,92 @@ bool Controller::refresh_closing_blocked(const RefreshJob& job) const {
   return active_holds_pc(job.pc);
 }
 
+void Controller::dequeue_at(bool write, std::size_t position) {
+  auto& queue = write ? write_q : read_q;
+  queue.erase(queue.begin() + static_cast<std::ptrdiff_t>(position));
+  --queued[write ? 1 : 0];
+}
+
+void Controller::dequeue(bool write, int index) {
+  if (!indexed) {
+    const auto& queue = write ? write_q : read_q;
+    dequeue_at(write, static_cast<std::size_t>(std::find(queue.begin(), queue.end(), index) -
+                                               queue.begin()));
+    return;
+  }
+  --queued[write ? 1 : 0];
+  const Slot& slot = slots[static_cast<std::size_t>(index)];
+  const auto b = static_cast<std::size_t>(slot.bank);
+  auto& bank_queue = bank_q[write ? 1 : 0][b];
+  bank_queue.slots.erase(std::find(bank_queue.slots.begin(), bank_queue.slots.end(), index));
+  if (slot.row == banks[b].open_row) --bank_queue.hits;
+  index_bank(static_cast<int>(b), write ? 2 : 1);
+}
+
+// Sets a bank's open row (-1: closed) and recounts the buffered requests that hit it.
+void Controller::open_row(BankState& bank, int b, std::int64_t row) {
+  bank.open_row = row;
+  if (!indexed) return;
+  for (auto& kind : bank_q) {
+    auto& bank_queue = kind[static_cast<std::size_t>(b)];
+    bank_queue.hits = 0;
+    if (row < 0) continue;
+    for (const int index : bank_queue.slots) {
+      if (slots[static_cast<std::size_t>(index)].row == row) ++bank_queue.hits;
+    }
+  }
+  index_bank(b, 3);
+}
+
+void Controller::index_bank(int b, int kinds) {
+  const auto bank = static_cast<std::size_t>(b);
+  const std::int64_t open = banks[bank].open_row;
+  for (int w = 0; w < 2; ++w) {
+    if ((kinds & (1 << w)) == 0) continue;
+    const auto& queue = bank_q[w][bank];
+    const std::uint64_t bit = std::uint64_t{1} << (bank % 64);
+    auto& word = hit_mask[w][bank / 64];
+    word = queue.hits > 0 ? (word | bit) : (word & ~bit);
+    int head = -1;
+    if (queue.hits < static_cast<int>(queue.slots.size())) {
+      for (const int index : queue.slots) {
+        if (slots[static_cast<std::size_t>(index)].row != open) {
+          head = index;
+          break;
+        }
+      }
+    }
+    row_head[w][bank] = head;
+    const std::uint64_t key =
+        head < 0 ? std::numeric_limits<std::uint64_t>::max()
+                 : (slots[static_cast<std::size_t>(head)].seq << bank_bits) | std::uint64_t{bank};
+    auto& old_key = row_key[w][bank];
+    if (key == old_key) continue;
+    auto& order = row_order[w];
+    if (old_key != std::numeric_limits<std::uint64_t>::max()) {
+      order.erase(std::lower_bound(order.begin(), order.end(), old_key));
+    }
+    if (key != std::numeric_limits<std::uint64_t>::max()) {
+      order.insert(std::upper_bound(order.begin(), order.end(), key), key);
+    }
+    old_key = key;
+  }
+}
+
+// row_local of banks [first, first + count): what the bank and its group add to the ready time of
+// the bank's next row command (ready_time less the bus and pseudo-channel terms).
+void Controller::update_row_local(int first, int count) {
+  if (!indexed) return;
+  for (int b = first; b < first + count; ++b) {
+    const auto& bank = banks[static_cast<std::size_t>(b)];
+    const bool closed = bank.open_row < 0;
+    row_closed[static_cast<std::size_t>(b)] = closed ? 1 : 0;
+    row_local[static_cast<std::size_t>(b)] =
+        closed ? std::max(bank.next_act, groups[static_cast<std::size_t>(bank.group)].next_act)
+               : bank.next_pre;
+  }
+}
+
 bool Controller::active_holds_bank(int bank) const {
   for (const int index : active_q) {
     if (slots[static_cast<std::size_t>(index)].bank == bank) return true;
@@ -276,7 +387,7 @@ void Controller::issue(Cmd cmd, int b, std::int64_t now, Slot* slot) {
   switch (cmd) {
     case Cmd::act:
       ++stats.commands.act;
-      bank.open_row = slot != nullptr ? slot->row : 0;
+      open_row(bank, b, slot != nullptr ? slot->row : 0);
       bank.hits = 0;
       bank.act_time = now;
       bank.next_act = std::max(bank.next_act, now + t.RC);
@@ -290,7 +401,7 @@ void Controller::issue(Cmd cmd, int b, std::int64_t now, Slot* slot) {
       break;
     case Cmd::pre:
       ++stats.commands.pre;
-      bank.open_row = -1;
+      open_row(bank, b, -1);
       bank.next_act = std::max(bank.next_act, now + t.RP);
       pc.next_pre = std::max(pc.next_pre, now + t.PPD);
       break;
@@ -334,7 +445,7 @@ void Controller::issue(Cmd cmd, int b, std::int64_t now, Slot* slot) {
         const std::int64_t write_recovery = now + t.CWL + t.burst + t.WR;
         bank.next_pre = std::max(bank.next_pre, write_recovery);
         if (auto_pre) {
-          bank.open_row = -1;
+          open_row(bank, b, -1);
           bank.next_act = std::max({bank.next_act, write_recovery + t.RP, bank.act_time + t.RC});
         }
         stats.last_write_done = std::max(stats.last_write_done, now + t.CWL + t.burst);
@@ -343,7 +454,7 @@ void Controller::issue(Cmd cmd, int b, std::int64_t now, Slot* slot) {
         pc.next_rd = std::max(pc.next_rd, now + t.burst);
         bank.next_pre = std::max(bank.next_pre, now + t.RTP);
         if (auto_pre) {
-          bank.open_row = -1;
+          open_row(bank, b, -1);
           bank.next_act =
               std::max({bank.next_act, now + t.burst + t.RTP + t.RP, bank.act_time + t.RC});
         }
@@ -358,6 +469,8 @@ void Controller::issue(Cmd cmd, int b, std::int64_t now, Slot* slot) {
     default:
       break;
   }
+  const int per_group = model.geometry.banks_per_group;
+  update_row_local(b - b % per_group, per_group);
 }
 
 void Controller::issue_refresh(const RefreshJob& job, Cmd cmd, std::int64_t now) {
@@ -375,11 +488,12 @@ void Controller::issue_refresh(const RefreshJob& job, Cmd cmd, std::int64_t now)
     for (int b = first; b < first + banks_per_pc; ++b) {
       auto& bank = banks[static_cast<std::size_t>(b)];
       if (bank.open_row >= 0) {
-        bank.open_row = -1;
+        open_row(bank, b, -1);
         bank.next_act = std::max(bank.next_act, now + t.RP);
       }
     }
     pc.next_pre = std::max(pc.next_pre, now + t.PPD);
+    update_row_local(first, banks_per_pc);
     return;
   }
   if (cmd == Cmd::ref) {
@@ -396,6 +510,7 @@ void Controller::issue_refresh(const RefreshJob& job, Cmd cmd, std::int64_t now)
     // One bank of banks_per_pc is out: count its share of the pseudo-channel's time.
     pc.refresh_blocked += (now + t.RFCpb - job.due) / banks_per_pc;
   }
+  update_row_local(first, banks_per_pc);
   refresh_q.erase(refresh_q.begin());
 }
 
@@ -410,13 +525,14 @@ void Controller::finish(int index, std::int64_t now) {
 }
 
 void Controller::update_write_mode() {
-  const auto writes = static_cast<double>(write_q.size());
+  const auto writes = static_cast<double>(queued[1]);
   const auto capacity = static_cast<double>(cfg.write_queue);
+  const bool no_reads = queued[0] == 0, no_writes = queued[1] == 0;
   if (!write_mode) {
-    if (writes > cfg.write_high * capacity || (read_q.empty() && !write_q.empty())) {
+    if (writes > cfg.write_high * capacity || (no_reads && !no_writes)) {
       write_mode = true;
     }
-  } else if ((writes < cfg.write_low * capacity && !read_q.empty()) || write_q.empty()) {
+  } else if ((writes < cfg.write_low * capacity && !no_reads) || no_writes) {
     write_mode = false;
   }
 }
@@ -471,11 +587,27 @@ class FrFcfs : public Scheduler {
 
  private:
   static bool try_issue(Controller& c, std::int64_t now, std::int64_t& earliest) {
-    // 1. Requests whose row is being opened.
+    // 1. Requests whose row is being opened. A busy bus bounds the commands that need it.
+    const std::int64_t row_bus = c.row_bus_ready();
+    const std::int64_t col_bus = c.col_bus_ready();
     for (std::size_t i = 0; i < c.active_q.size(); ++i) {
       const int index = c.active_q[i];
       Slot& slot = c.slots[static_cast<std::size_t>(index)];
       const Cmd cmd = c.command_for(slot);
+      const std::int64_t bus = is_column(cmd) ? col_bus : row_bus;
+      if (bus > now) {
+        earliest = std::min(earliest, bus);
+        continue;
+      }
+      // The bank's own tRCD / tRCDWR bounds the column command (ready_time takes the maximum).
+      if (is_column(cmd)) {
+        const auto& bank = c.banks[static_cast<std::size_t>(slot.bank)];
+        const std::int64_t own = slot.write ? bank.next_wr : bank.next_rd;
+        if (own > now) {
+          earliest = std::min(earliest, own);
+          continue;
+        }
+      }
       const std::int64_t ready = c.cached_ready(cmd, slot.bank);
       if (ready <= now) {
         c.issue(cmd, slot.bank, now, &slot);
@@ -505,30 +637,95 @@ class FrFcfs : public Scheduler {
     }
     // 3. The oldest ready request of the read or the write buffer, unless its command would close
     // a row that an active request waits for (then the cycle goes unused, as in Ramulator).
+    // Requests of one bank that all hit (or all miss) its open row share their next command and its
+    // ready time, so only the oldest hit and the oldest non-hit of each bank are candidates; the
+    // oldest ready candidate is the oldest ready request.
     c.update_write_mode();
-    auto& queue = c.write_mode ? c.write_q : c.read_q;
-    for (std::size_t i = 0; i < queue.size(); ++i) {
-      const int index = queue[i];
-      Slot& slot = c.slots[static_cast<std::size_t>(index)];
-      if (slot.bank == refreshing_bank) continue;
-      const Cmd cmd = c.command_for(slot);
-      const std::int64_t ready = c.cached_ready(cmd, slot.bank);
-      if (ready > now) {
-        earliest = std::min(earliest, ready);
-        continue;
-      }
-      if (cmd == Cmd::pre && c.active_holds_bank(slot.bank)) return false;
-      c.issue(cmd, slot.bank, now, &slot);
-      if (is_column(cmd)) {
-        queue.erase(queue.begin() + static_cast<std::ptrdiff_t>(i));
-        c.finish(index, now);
-      } else if (cmd == Cmd::act && static_cast<int>(c.active_q.size()) < c.cfg.active_queue) {
-        queue.erase(queue.begin() + static_cast<std::ptrdiff_t>(i));
-        c.active_q.push_back(index);
-      }
-      return true;
+    const bool write = c.write_mode;
+    const Candidate best = oldest_ready(c, now, write, refreshing_bank, earliest);
+    if (best.index < 0) return false;
+    if (best.cmd == Cmd::pre && c.active_holds_bank(best.bank)) return false;
+    c.issue(best.cmd, best.bank, now, &c.slots[static_cast<std::size_t>(best.index)]);
+    if (is_column(best.cmd)) {
+      c.dequeue(write, best.index);
+      c.finish(best.index, now);
+    } else if (best.cmd == Cmd::act && static_cast<int>(c.active_q.size()) < c.cfg.active_queue) {
+      c.dequeue(write, best.index);
+      c.active_q.push_back(best.index);
     }
-    return false;
+    return true;
+  }
+
+  struct Candidate {
+    int index = -1;
+    int bank = -1;
+    Cmd cmd = Cmd::none;
+    std::uint64_t seq = std::numeric_limits<std::uint64_t>::max();
+  };
+
+  // The oldest request of the buffer whose next command can issue at `now`. `earliest` takes a
+  // lower bound of the ready times of the others (a busy bus bounds every command that needs it).
+  static Candidate oldest_ready(Controller& c, std::int64_t now, bool write, int refreshing_bank,
+                                std::int64_t& earliest) {
+    const int kind = write ? 1 : 0;
+    Candidate best;
+    // Row commands (ACT for a closed bank, PRE for a conflict): ready_time is the latest of the
+    // row bus, the pseudo-channel's tRRD_S / tFAW (ACT) or tPPD (PRE) and row_local.
+    const std::int64_t row_bus = c.row_bus_ready();
+    const auto& order = c.row_order[kind];
+    if (!order.empty()) {
+      if (row_bus > now) {
+        earliest = std::min(earliest, row_bus);
+      } else {
+        // Oldest first: the first ready candidate is the oldest; the ones before it bound
+        // `earliest`.
+        const std::uint64_t bank_field = (std::uint64_t{1} << c.bank_bits) - 1;
+        const std::int64_t* local = c.row_local.data();
+        const std::uint8_t* closed = c.row_closed.data();
+        for (const std::uint64_t key : order) {
+          const auto b = static_cast<std::size_t>(key & bank_field);
+          const auto& pc = c.pc_state[static_cast<std::size_t>(c.banks[b].pc)];
+          const std::int64_t pc_ready =
+              closed[b] ? std::max(pc.next_act, pc.faw[pc.faw_head] + c.t.FAW) : pc.next_pre;
+          const std::int64_t ready = std::max(local[b], pc_ready);
+          if (ready > now) {
+            earliest = std::min(earliest, ready);
+          } else if (static_cast<int>(b) != refreshing_bank) {
+            best = {c.row_head[kind][b], static_cast<int>(b), closed[b] ? Cmd::act : Cmd::pre,
+                    key >> c.bank_bits};
+            break;
+          }
+        }
+      }
+    }
+    // Column commands: the oldest row hit of each bank that has one.
+    const std::int64_t col_bus = c.col_bus_ready();
+    const auto& mask = c.hit_mask[kind];
+    const auto& bank_queues = c.bank_q[kind];
+    for (std::size_t w = 0; w < mask.size(); ++w) {
+      for (std::uint64_t bits = mask[w]; bits != 0; bits &= bits - 1) {
+        if (col_bus > now) {
+          earliest = std::min(earliest, col_bus);
+          break;
+        }
+        const int b = static_cast<int>(w * 64) + std::countr_zero(bits);
+        if (b == refreshing_bank) continue;
+        const std::int64_t open = c.banks[static_cast<std::size_t>(b)].open_row;
+        for (const int index : bank_queues[static_cast<std::size_t>(b)].slots) {
+          const Slot& slot = c.slots[static_cast<std::size_t>(index)];
+          if (slot.row != open) continue;
+          const Cmd cmd = c.command_for(slot);
+          const std::int64_t ready = c.cached_ready(cmd, b);
+          if (ready > now) {
+            earliest = std::min(earliest, ready);
+          } else if (slot.seq < best.seq) {
+            best = {index, b, cmd, slot.seq};
+          }
+          break;
+        }
+      }
+    }
+    return best;
   }
 };
 
@@ -601,12 +798,20 @@ class BankRoundRobin : public Scheduler {
   Candidate find(Controller& c, std::int64_t now, int start, int blocked_pc, int blocked_bank,
                  std::int64_t& earliest) {
     const int queues = static_cast<int>(c.command_q.size());
+    int q = start < 0 ? queues - 1 : start % queues;
     for (int k = 1; k <= queues; ++k) {
-      const int q = (start + k) % queues;
-      if (q == blocked_bank || (blocked_pc >= 0 && q / c.banks_per_pc == blocked_pc)) continue;
+      if (++q == queues) q = 0;  // (start + k) % queues
       const auto& queue = c.command_q[static_cast<std::size_t>(q)];
       if (queue.empty()) continue;
+      if (q == blocked_bank || (blocked_pc >= 0 && q / c.banks_per_pc == blocked_pc)) continue;
       const auto& bank = c.banks[static_cast<std::size_t>(q)];
+      if (bank.open_row < 0) {
+        // Every request of a closed bank needs the same ACT: the oldest decides.
+        const std::int64_t ready = c.cached_ready(Cmd::act, q);
+        if (ready <= now) return {q, 0, Cmd::act};
+        earliest = std::min(earliest, ready);
+        continue;
+      }
       for (std::size_t i = 0; i < queue.size(); ++i) {
         const Slot& slot = c.slots[static_cast<std::size_t>(queue[i])];
         const Cmd cmd = c.command_for(slot);
@@ -642,7 +847,8 @@ class BankRoundRobin : public Scheduler {
           c.cfg.write_drain_idle >= 0 && writes > c.cfg.write_drain_idle && c.command_queued == 0;
       if (full || idle || c.read_q.empty()) c.draining = writes;
     }
-    auto& queue = c.draining > 0 ? c.write_q : c.read_q;
+    const bool write = c.draining > 0;
+    const auto& queue = write ? c.write_q : c.read_q;
     for (std::size_t i = 0; i < queue.size(); ++i) {
       const int index = queue[i];
       const Slot& slot = c.slots[static_cast<std::size_t>(index)];
@@ -650,7 +856,7 @@ class BankRoundRobin : public Scheduler {
       if (static_cast<int>(target.size()) >= depth) continue;
       target.push_back(index);
       ++c.command_queued;
-      queue.erase(queue.begin() + static_cast<std::ptrdiff_t>(i));
+      c.dequeue_at(write, i);
       if (c.draining > 0) --c.draining;
       return true;
     }

@@ -111,6 +111,15 @@ DeviceModel make_device_model(const hw::MemoryDevice& device, const DeviceOverri
   k.write_queue =
       static_cast<int>(overrides.write_queue > 0 ? overrides.write_queue : spec.write_queue.value);
   k.command_queue = spec.command_queue ? static_cast<int>(spec.command_queue->value) : 0;
+  if (k.scheduler == "bank-round-robin" && k.command_queue <= 0) {
+    // DRAMSim3's scheduler works on per-bank command queues; without a depth it has none.
+    const bool from_flag = !overrides.scheduler.empty();
+    throw InputError(from_flag ? "" : device.file,
+                     from_flag ? "--scheduler" : "/controller/scheduler",
+                     "bank-round-robin needs per-bank command queues, and " + device.id +
+                         " sets no controller.command_queue depth; expected frfcfs or a device "
+                         "file with command_queue");
+  }
   k.active_queue = spec.active_queue ? static_cast<int>(spec.active_queue->value) : 32;
   k.write_high = spec.write_high.value;
   k.write_low = spec.write_low.value;

@@ -132,8 +132,13 @@ Result simulate(const DeviceModel& model, const Options& options, RequestSource&
   std::uint64_t accepted = 0;
   const std::uint64_t hint = source.size_hint();
   while (true) {
+    // Run the controllers due now; gather when each needs to run next and whether any is busy.
+    std::int64_t next = kNever;
+    bool busy = false;
     for (auto& c : ctrls) {
       if (c->wake() <= now) c->tick(now);
+      busy = busy || !c->idle();
+      next = std::min(next, c->wake());
     }
     int issued = 0;
     bool blocked = false;
@@ -144,7 +149,10 @@ Result simulate(const DeviceModel& model, const Options& options, RequestSource&
         blocked = true;
         break;
       }
-      c.accept(pending.address, pending.write, pending.pc, pending.bank, pending.row, now);
+      if (c.accept(pending.address, pending.write, pending.pc, pending.bank, pending.row, now)) {
+        busy = true;
+        next = std::min(next, c.wake());
+      }
       ++issued;
       ++accepted;
       if (options.progress && (accepted & 0xFFFF) == 0) {
@@ -154,12 +162,6 @@ Result simulate(const DeviceModel& model, const Options& options, RequestSource&
         options.progress(std::min(done, 1.0));
       }
       have = front.next(pending);
-    }
-    std::int64_t next = kNever;
-    bool busy = false;
-    for (const auto& c : ctrls) {
-      if (!c->idle()) busy = true;
-      next = std::min(next, c->wake());
     }
     if (!have && !busy) break;
     if (have && !blocked) {

@@ -4,6 +4,7 @@
 // serves one pseudo-channel, or every pseudo-channel of one channel
 // (ControllerConfig::per_channel). Internal to memsim; the public entry point is memsim.hpp.
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -30,6 +31,7 @@ struct Slot {
   std::uint64_t address = 0;
   std::int64_t arrive = 0;
   std::int64_t row = 0;
+  std::uint64_t seq = 0;  // arrival order within the controller (FR-FCFS age)
   std::int32_t bank = 0;  // flat index within the controller
   bool write = false;
   bool counted = false;  // row-buffer outcome recorded
@@ -65,7 +67,8 @@ struct RefreshJob {
   std::int64_t due = 0;
 };
 
-// Exact histogram of latencies in cycles up to 2^16, then power-of-two buckets.
+// Exact histogram of latencies in cycles up to 2^16, then power-of-two buckets. The exact part
+// grows with the largest latency seen (a few KiB in practice rather than 512 KiB per controller).
 class LatencyHistogram {
  public:
   void add(std::int64_t cycles);
@@ -79,7 +82,7 @@ class LatencyHistogram {
 
  private:
   static constexpr std::int64_t kExact = 1 << 16;
-  std::vector<std::uint64_t> exact_ = std::vector<std::uint64_t>(kExact, 0);
+  std::vector<std::uint64_t> exact_;
   std::vector<std::uint64_t> log_ = std::vector<std::uint64_t>(64, 0);
   std::uint64_t count_ = 0;
   std::int64_t sum_ = 0;
@@ -121,8 +124,9 @@ class Controller {
   Controller(const DeviceModel& model, int first_pc_count);
 
   bool can_accept(bool write) const;
-  // Enqueues a request decoded to (pc within controller, flat bank, row).
-  void accept(std::uint64_t address, bool write, int pc, int bank, std::int64_t row,
+  // Enqueues a request decoded to (pc within controller, flat bank, row); false when a read was
+  // served at once from a queued write (the controller's state and wake-up are unchanged).
+  bool accept(std::uint64_t address, bool write, int pc, int bank, std::int64_t row,
               std::int64_t now);
   // Runs cycle `now`; returns the next cycle the controller needs to run.
   std::int64_t tick(std::int64_t now);
@@ -151,6 +155,14 @@ class Controller {
   void update_write_mode();
   bool active_holds_bank(int bank) const;
   bool active_holds_pc(int pc) const;
+  // Removes the request at `position` of read_q (write = false) or write_q (bank-round-robin).
+  void dequeue_at(bool write, std::size_t position);
+  void dequeue(bool write, int slot_index);
+  // Earliest cycle the row (ACT/PRE/REF) or the column bus can take a command.
+  std::int64_t row_bus_ready() const {
+    return cfg.dual_issue ? (row_bus_half + 1) / 2 : std::max(last_cmd + 1, (row_bus_half + 1) / 2);
+  }
+  std::int64_t col_bus_ready() const { return cfg.dual_issue ? col_bus : last_cmd + 1; }
 
   const DeviceModel& model;
   const Timing& t;
@@ -163,8 +175,31 @@ class Controller {
   std::vector<PcState> pc_state;
   std::vector<Slot> slots;
   std::vector<int> free_slots;
-  std::vector<int> read_q, write_q, active_q;
+  int queued[2] = {0, 0};            // requests in the read [0] and write [1] buffers
+  std::vector<int> read_q, write_q;  // the buffers in age order (bank-round-robin; FR-FCFS: bank_q)
+  std::vector<int> active_q;
   std::vector<std::vector<int>> command_q;  // per bank (bank-round-robin)
+  // The read [0] and write [1] buffers indexed by bank, for FR-FCFS: each bank's requests in age
+  // order and how many hit its open row, so a scheduling decision looks at the oldest row hit and
+  // the oldest non-hit of each bank rather than at every request.
+  struct BankQueue {
+    std::vector<int> slots;
+    int hits = 0;
+  };
+  std::vector<BankQueue> bank_q[2];
+  std::vector<std::uint64_t> hit_mask[2];  // bit b: bank_q[.][b] holds a row hit
+  // Row-command candidates, as flat arrays for a tight scan: per bank the oldest request that
+  // misses its open row (row_head, -1: none; row_key: its age << bank_bits | bank, max: none), and
+  // the bank and bank-group part of the ready time of that request's command (row_local: ACT when
+  // the bank is closed, PRE when open).
+  std::vector<int> row_head[2];
+  std::vector<std::uint64_t> row_key[2];
+  std::vector<std::uint64_t>
+      row_order[2];  // the row_keys of row_head >= 0, ascending (oldest first)
+  std::vector<std::int64_t> row_local;
+  std::vector<std::uint8_t> row_closed;
+  int bank_bits = 1;
+  bool indexed = false;  // bank_q, hit_mask, row_* maintained (FR-FCFS only)
   std::vector<RefreshJob> refresh_q;
   std::unordered_map<std::uint64_t, int> pending_writes;
   bool write_mode = false;
@@ -179,11 +214,15 @@ class Controller {
 
  private:
   void schedule_refresh(std::int64_t now);
+  void open_row(BankState& bank, int b, std::int64_t row);
+  void index_bank(int b, int kinds);  // kinds: bit 0 read buffer, bit 1 write buffer
+  void update_row_local(int first, int count);
   std::unique_ptr<Scheduler> scheduler_;
   std::int64_t wake_ = 0;
   std::vector<std::uint64_t> memo_stamp_;
   std::vector<std::int64_t> memo_value_;
   std::uint64_t stamp_ = 1;
+  std::uint64_t next_seq_ = 0;
 };
 
 }  // namespace ridgeline::memsim
