@@ -158,6 +158,16 @@ TEST(Sweep, ImpossiblePointFailsTheSweepNamingTheKnobAndPoint) {
   }
 }
 
+TEST(Sweep, AKnobSweptTwiceIsAnError) {
+  const auto plan = test_plan({"batch=1,2", "batch=4"});
+  try {
+    run_sweep(plan, all_points(plan), test_library());
+    FAIL() << "no error";
+  } catch (const InputError& error) {
+    EXPECT_EQ(error.problems().front().where, "batch");
+  }
+}
+
 TEST(Sweep, MergedShardsEqualTheUnshardedOutput) {
   const auto plan = test_plan({"hbm.stacks=3,4,5", "batch=1,2,8,32"});
   const auto rows = run_sweep(plan, all_points(plan), test_library());

@@ -364,6 +364,13 @@ std::vector<std::size_t> shard_points(std::size_t total, const Shard& shard) {
 
 std::vector<SweepRow> run_sweep(const SweepPlan& plan, const std::vector<std::size_t>& points,
                                 const hw::SpecLibrary& library, const SweepOptions& options) {
+  std::set<std::string> names;
+  for (const auto& axis : plan.axes) {
+    if (!names.insert(axis.knob).second) {
+      throw InputError("", axis.knob,
+                       "knob given in two --set options; list all its values in one");
+    }
+  }
   bool workload_axes = false;
   bool library_axes = false;  // settings that read spec files (not thread-safe: the library caches)
   for (const auto& axis : plan.axes) {
