@@ -121,7 +121,8 @@ std::string describe(const WorkloadOptions& options) {
          " batch=" + std::to_string(options.batch) + " prompt=" + std::to_string(options.prompt) +
          " context=" + std::to_string(options.context) + " weights=" + options.weights +
          " activations=" + options.activations + " kv=" + options.kv +
-         " runtime=" + options.runtime;
+         " runtime=" + options.runtime +
+         (options.request_overhead.empty() ? "" : " request_overhead=" + options.request_overhead);
 }
 
 }  // namespace ridgeline::cli

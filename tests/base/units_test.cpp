@@ -96,5 +96,17 @@ TEST(Units, RoundTripThroughFormat) {
   }
 }
 
+TEST(Units, CountsArePlainNumbers) {
+  // Dimension::count (knob values such as stacks, batch, a scale factor): a number, no unit.
+  EXPECT_EQ(parse_quantity("8", Dimension::count), 8.0);
+  EXPECT_EQ(parse_quantity(" 1.5 ", Dimension::count), 1.5);
+  EXPECT_THROW(parse_quantity("8 GB", Dimension::count), UnitError);  // a unit where none belongs
+  EXPECT_THROW(parse_quantity("0", Dimension::count), UnitError);
+  EXPECT_THROW(parse_quantity("-2", Dimension::count), UnitError);
+  EXPECT_THROW(parse_quantity("x", Dimension::count), UnitError);
+  EXPECT_THROW(parse_quantity("8", Dimension::bytes), UnitError);  // other dimensions need a unit
+  EXPECT_EQ(format_quantity(4096, Dimension::count), "4096");
+}
+
 }  // namespace
 }  // namespace ridgeline

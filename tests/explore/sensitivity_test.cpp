@@ -79,6 +79,13 @@ TEST(Sensitivity, IntegerKnobsMoveByOne) {
   EXPECT_EQ(batch.high, 2);
 }
 
+TEST(Sensitivity, LongLengthsMoveByAboutTheRelativeStep) {
+  // context 4096 × (1 ± 1 %) = 4096 ± 41.
+  const auto result = sensitivity(test_design(), "step_time");
+  EXPECT_EQ(find(result, "context").low, 4055);
+  EXPECT_EQ(find(result, "context").high, 4137);
+}
+
 TEST(Sensitivity, MetricThatDoesNotApplyIsAnError) {
   try {
     sensitivity(test_design(), "ttft");  // decode has no TTFT

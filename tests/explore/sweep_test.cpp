@@ -148,6 +148,21 @@ TEST(Sweep, ThreadCountDoesNotChangeTheOutput) {
   EXPECT_EQ(sweep_json(plan, one), sweep_json(plan, four));
 }
 
+TEST(Sweep, ProgressEndsAtTheTotal) {
+  const auto plan = test_plan({"batch=1:8:1"});
+  std::size_t last_done = 0, last_total = 0;
+  SweepOptions options{2, [&](std::size_t done, std::size_t total) {
+                         last_done = done;
+                         last_total = total;
+                       }};
+  const auto rows = run_sweep(plan, all_points(plan), test_library(), options);
+  EXPECT_EQ(rows.size(), 8u);
+  EXPECT_EQ(last_done, 8u);
+  EXPECT_EQ(last_total, 8u);
+  EXPECT_EQ(sweep_csv(plan, rows),
+            sweep_csv(plan, run_sweep(plan, all_points(plan), test_library())));
+}
+
 TEST(Sweep, ImpossiblePointFailsTheSweepNamingTheKnobAndPoint) {
   // test-hbm is rated 6.4 Gb/s; 8 Gb/s is 25 % over. The lowest failing point is reported.
   const auto plan = test_plan({"batch=1,2", "hbm.pin_rate=6.4Gb/s,8Gb/s"});
@@ -157,6 +172,16 @@ TEST(Sweep, ImpossiblePointFailsTheSweepNamingTheKnobAndPoint) {
   } catch (const InputError& error) {
     EXPECT_EQ(error.problems().front().where, "hbm.pin_rate");
     EXPECT_NE(std::string(error.what()).find("sweep point 1 "), std::string::npos) << error.what();
+  }
+}
+
+TEST(Sweep, AKnobSweptTwiceIsAnError) {
+  const auto plan = test_plan({"batch=1,2", "batch=4"});
+  try {
+    run_sweep(plan, all_points(plan), test_library());
+    FAIL() << "no error";
+  } catch (const InputError& error) {
+    EXPECT_EQ(error.problems().front().where, "batch");
   }
 }
 

@@ -129,8 +129,11 @@ Sensitivity sensitivity(const Design& design, std::string_view metric_name, doub
     Elasticity entry;
     entry.knob = knob.name;
     entry.base = base;
-    entry.low = knob.integer ? base - 1 : base * (1 - step);
-    entry.high = knob.integer ? base + 1 : base * (1 + step);
+    // Whole numbers move by max(1, round(step × value)): by one where that is the smallest change
+    // (stacks), by about `step` where one would sit inside a tile-quantization step (prompt 2048).
+    const double whole_step = std::max(1.0, std::round(step * base));
+    entry.low = knob.integer ? base - whole_step : base * (1 - step);
+    entry.high = knob.integer ? base + whole_step : base * (1 + step);
     const double low = evaluate_at(design, knob, entry.low, metric);
     const double high = evaluate_at(design, knob, entry.high, metric);
     if (std::isnan(low) && std::isnan(high)) {

@@ -364,6 +364,13 @@ std::vector<std::size_t> shard_points(std::size_t total, const Shard& shard) {
 
 std::vector<SweepRow> run_sweep(const SweepPlan& plan, const std::vector<std::size_t>& points,
                                 const hw::SpecLibrary& library, const SweepOptions& options) {
+  std::set<std::string> names;
+  for (const auto& axis : plan.axes) {
+    if (!names.insert(axis.knob).second) {
+      throw InputError("", axis.knob,
+                       "knob given in two --set options; list all its values in one");
+    }
+  }
   bool workload_axes = false;
   bool library_axes = false;  // settings that read spec files (not thread-safe: the library caches)
   for (const auto& axis : plan.axes) {
@@ -425,11 +432,12 @@ std::vector<SweepRow> run_sweep(const SweepPlan& plan, const std::vector<std::si
 
   std::size_t threads = options.threads > 0 ? options.threads : std::thread::hardware_concurrency();
   threads = std::clamp<std::size_t>(threads, 1, std::max<std::size_t>(1, points.size()));
+  // With a progress callback the calling thread reports while `threads` workers run; without,
+  // it is one of the workers.
   std::vector<std::thread> pool;
-  for (std::size_t i = 1; i < threads; ++i) pool.emplace_back(worker);
+  const std::size_t spawned = options.progress ? threads : threads - 1;
+  for (std::size_t i = 0; i < spawned; ++i) pool.emplace_back(worker);
   if (options.progress) {
-    // The calling thread reports progress while the pool works.
-    if (pool.empty()) pool.emplace_back(worker);
     while (done.load() < points.size()) {
       options.progress(done.load(), points.size());
       std::this_thread::sleep_for(std::chrono::milliseconds(100));

@@ -33,10 +33,10 @@ struct Sensitivity {
   std::vector<std::string> skipped;           // "knob: why" for knobs that do not apply
 };
 
-// Relative step `step` (0.01: ±1 %) for continuous knobs; integer knobs move by ±1 (one-sided
-// where the value is 1). Knobs that do not apply to the design (no L2, no links) are listed in
-// `skipped`. Throws InputError naming --metric for an unknown metric or one that does not apply
-// (TTFT of a decode step).
+// Relative step `step` (0.01: ±1 %) for continuous knobs; whole-number knobs move by
+// ±max(1, round(step × value)), one-sided where the lower value is impossible (batch 1). Knobs that
+// do not apply to the design (no L2, no links) are listed in `skipped`. Throws InputError naming
+// --metric for an unknown metric or one that does not apply (TTFT of a decode step).
 Sensitivity sensitivity(const Design& design, std::string_view metric, double step = 0.01);
 
 std::string sensitivity_text(const Sensitivity& result);
