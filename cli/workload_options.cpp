@@ -1,6 +1,7 @@
 #include "workload_options.hpp"
 
 #include "ridgeline/base/error.hpp"
+#include "ridgeline/base/units.hpp"
 
 namespace ridgeline::cli {
 namespace {
@@ -40,6 +41,9 @@ CLI::Option* add_workload_options(CLI::App& command, WorkloadOptions& options, b
                   "(plain PyTorch)")
       ->check(CLI::IsMember({"fused", "eager"}))
       ->capture_default_str();
+  command.add_option("--request-overhead", options.request_overhead,
+                     "Host time per request added to TTFT, e.g. '2 ms' for a serving runtime's "
+                     "scheduling, copies and sampling (default: none)");
   return hw;
 }
 
@@ -55,6 +59,13 @@ workload::WorkloadSpec workload_spec(const WorkloadOptions& options) {
   spec.activations = dtype_option(options.activations, "--activations");
   spec.kv = dtype_option(options.kv, "--kv");
   spec.runtime = options.runtime == "eager" ? workload::Runtime::eager : workload::Runtime::fused;
+  if (!options.request_overhead.empty()) {
+    try {
+      spec.request_overhead = parse_quantity(options.request_overhead, Dimension::time);
+    } catch (const UnitError& error) {
+      throw InputError("", "--request-overhead", error.what());
+    }
+  }
   return spec;
 }
 

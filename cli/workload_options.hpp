@@ -21,6 +21,7 @@ struct WorkloadOptions {
   std::string activations = "bf16";
   std::string kv = "bf16";
   std::string runtime = "fused";
+  std::string request_overhead;  // empty: none
 };
 
 // `hw_required`: false where another option (analyze --system) can name the hardware instead.

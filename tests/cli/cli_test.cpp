@@ -183,6 +183,10 @@ TEST(Cli, AnalyzeBadInputExitsOne) {
                "beyond llama-2-7b's maximum");
   expect_error("analyze --hw a100-sxm --model llama-2-7b --context 10 --activations fp8", "no fp8");
   expect_error("analyze --hw h100-sxm --model llama-2-7b --phase prefill", "--prompt");
+  expect_error(
+      "analyze --hw h100-sxm --model llama-2-7b --phase prefill --prompt 128 "
+      "--request-overhead 2kg",
+      "--request-overhead");
   EXPECT_EQ(run("analyze --hw h100-sxm --model llama-2-7b --phase sideways").code, 2);
 }
 

@@ -1,44 +1,19 @@
 // `ridgeline memsim` end to end: the JSON contract of docs/memsim.md, exit code 1 with the file
 // and line for bad traces, 2 for usage errors, and the converter.
 
-#include <sys/wait.h>
-
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+
+#include "run_cli.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Run {
-  int code = -1;
-  std::string out, err;
-};
-
-Run run(const std::string& arguments) {
-  const fs::path err =
-      fs::temp_directory_path() / ("ridgeline-memsim-err-" + std::to_string(::getpid()));
-  const std::string command =
-      std::string(RIDGELINE_CLI_PATH) + " " + arguments + " 2>" + err.string();
-  Run result;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  char buffer[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.out.append(buffer, n);
-  const int status = ::pclose(pipe);
-  result.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream stream(err);
-  std::ostringstream text;
-  text << stream.rdbuf();
-  result.err = text.str();
-  fs::remove(err);
-  return result;
+ridgeline::testing::CliRun run(const std::string& arguments) {
+  return ridgeline::testing::run_cli(arguments);
 }
 
 const std::string kTraces = std::string(RIDGELINE_TEST_DATA_DIR) + "/traces/";

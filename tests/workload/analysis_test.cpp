@@ -157,10 +157,25 @@ TEST(WorkloadInput, BadSpecsNameTheOption) {
   expect_problem(decode(1, 0), "--context");
   expect_problem(decode(1, 5000), "--context");  // llama-2-7b: 4096 positions
   expect_problem(prefill(1, 0), "--prompt");
+  auto negative_overhead = prefill(1, 128);
+  negative_overhead.request_overhead = -1e-3;
+  expect_problem(negative_overhead, "--request-overhead");
   // A dtype the hardware has no peak for: fp8 activations on an A100.
   auto spec = decode(1, 512);
   spec.activations = DType::fp8;
   EXPECT_THROW(analyze(shipped().accelerator("a100-sxm"), build_workload(model, spec)), ModelError);
+}
+
+// TTFT as a serving runtime reports it = the prefill step + the runtime's per-request host cost;
+// the step itself, TPOT and the per-operator table do not change.
+TEST(Analysis, RequestOverheadAddsToTtftOnly) {
+  const auto bare = run("h100-sxm", "llama-3-8b", prefill(1, 128));
+  auto spec = prefill(1, 128);
+  spec.request_overhead = 2e-3;
+  const auto served = run("h100-sxm", "llama-3-8b", spec);
+  EXPECT_DOUBLE_EQ(served.step_time, bare.step_time);
+  EXPECT_DOUBLE_EQ(bare.ttft, bare.step_time);
+  EXPECT_NEAR(served.ttft, bare.step_time + 2e-3, 1e-12);
 }
 
 }  // namespace

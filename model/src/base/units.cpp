@@ -134,6 +134,8 @@ std::string_view dimension_name(Dimension dimension) {
       return "an energy per bit";
     case Dimension::energy_per_op:
       return "an energy per operation";
+    case Dimension::count:
+      return "a plain number";
   }
   return "a quantity";
 }
@@ -160,6 +162,8 @@ std::string_view dimension_example(Dimension dimension) {
       return "3.9 pJ/bit";
     case Dimension::energy_per_op:
       return "0.5 pJ/FLOP";
+    case Dimension::count:
+      return "8";
   }
   return "";
 }
@@ -186,6 +190,8 @@ PlausibleRange plausible_range(Dimension dimension) {
       return {1e-16, 1e-9};  // 0.1 fJ .. 1 nJ per bit
     case Dimension::energy_per_op:
       return {1e-16, 1e-9};
+    case Dimension::count:
+      return {1e-9, 1e12};  // factors and counts (stacks, batch, tokens)
   }
   return {0.0, 0.0};
 }
@@ -213,10 +219,15 @@ double parse_quantity(std::string_view text, Dimension expected) {
     throw UnitError(quoted(text) + ": not a finite number; " + expectation);
   if (number < 0) throw UnitError(quoted(text) + ": negative value; " + expectation);
   if (number == 0) throw UnitError(quoted(text) + ": zero value; " + expectation);
-  if (unit.empty()) throw UnitError(quoted(text) + ": missing unit; " + expectation);
+  if (expected == Dimension::count && !unit.empty())
+    throw UnitError(quoted(text) + ": unexpected unit " + quoted(unit) + "; " + expectation);
+  if (unit.empty() && expected != Dimension::count)
+    throw UnitError(quoted(text) + ": missing unit; " + expectation);
 
   double factor = 0.0;
-  if (expected == Dimension::bit_rate) {
+  if (expected == Dimension::count) {
+    factor = 1.0;
+  } else if (expected == Dimension::bit_rate) {
     if (!lookup_bit_rate(unit, factor)) {
       const auto it = unit_table().find(unit);
       if (it != unit_table().end() && it->second.dimension == Dimension::bit_rate) {
@@ -322,6 +333,8 @@ std::string format_quantity(double value_in_si, Dimension dimension, int signifi
       return pick({{1e-15, "fJ/bit"}, {1e-12, "pJ/bit"}, {1e-9, "nJ/bit"}});
     case Dimension::energy_per_op:
       return pick({{1e-15, "fJ/FLOP"}, {1e-12, "pJ/FLOP"}, {1e-9, "nJ/FLOP"}});
+    case Dimension::count:
+      return format_number(value_in_si, significant);
   }
   return format_number(value_in_si, significant);
 }

@@ -80,6 +80,14 @@ MemoryDevice SpecLibrary::memory_device_near(const std::string& id,
   return memory_device(id);
 }
 
+Accelerator SpecLibrary::accelerator_from_document(const nlohmann::json& document,
+                                                   const std::string& file) const {
+  const fs::path path(file);
+  const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  return accelerator_from_json(document, file,
+                               [&](const std::string& id) { return memory_device_near(id, dir); });
+}
+
 Accelerator SpecLibrary::accelerator(const std::string& id_or_path) const {
   if (looks_like_path(id_or_path)) {
     const fs::path path(id_or_path);

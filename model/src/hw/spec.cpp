@@ -60,4 +60,9 @@ std::string_view scope_name(Scope scope) {
   return scope == Scope::per_unit ? "per_unit" : "per_chip";
 }
 
+void scale_compute(Accelerator& accelerator, double factor) {
+  for (auto& [dtype, peak] : accelerator.compute.peak) peak.value *= factor;
+  for (auto& [dtype, peak] : accelerator.compute.sparse_peak) peak.value *= factor;
+}
+
 }  // namespace ridgeline::hw

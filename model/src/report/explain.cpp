@@ -69,8 +69,7 @@ std::string what_if(const hw::Accelerator& accelerator, const ops::OpCost& cost,
 hw::Accelerator scaled_design(const hw::Accelerator& accelerator, double compute, double bandwidth,
                               std::size_t level) {
   hw::Accelerator design = accelerator;
-  for (auto& [dtype, peak] : design.compute.peak) peak.value *= compute;
-  for (auto& [dtype, peak] : design.compute.sparse_peak) peak.value *= compute;
+  hw::scale_compute(design, compute);  // the compute.scale knob's formula (explore/knobs.hpp)
   for (std::size_t i = 0; i < design.memory.size(); ++i) {
     if (level == static_cast<std::size_t>(-1) || i == level)
       design.memory[i].bandwidth.value *= bandwidth;

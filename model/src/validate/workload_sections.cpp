@@ -23,6 +23,13 @@ using Records = std::vector<std::pair<std::size_t, const json*>>;
 // mean over contexts from the prompt to prompt + 200, i.e. about prompt + 100 tokens of context.
 constexpr std::int64_t kGptFastMeanNewTokens = 100;
 
+// A TTFT timed around a whole request of a serving runtime (TensorRT-LLM's gptSessionBenchmark
+// times generate(): input copies, the context phase, sampling the first token, the output copy and
+// a host synchronise) carries a per-request host cost no kernel model shows. Calibrated, not
+// sourced: the four 128-token TTFTs of that table exceed the model's prefill step by 1.7–3.2 ms
+// (median 2.3 ms, at the table's 1 ms resolution); the 2048-token records are the check.
+constexpr double kServingRequestOverhead = 2e-3;
+
 // Maps a record's model string to a shipped model id, or "" with a reason.
 std::string model_id(const std::string& text, std::string& reason) {
   const std::string name = text.substr(0, text.find(' '));
@@ -134,6 +141,11 @@ std::optional<Case> read_case(const json& record, std::size_t index, const Secti
       return std::nullopt;
     }
     s.prompt = record::count(record, context, index, "prompt");
+    if (conditions.find("gptSessionBenchmark") != std::string::npos) {
+      s.request_overhead = kServingRequestOverhead;
+      c.note += (c.note.empty() ? "" : "; ") +
+                std::string("TTFT of a whole request: + 2 ms serving-runtime overhead");
+    }
   }
   return c;
 }
@@ -149,7 +161,9 @@ RecordResult evaluate(const Case& c, std::size_t index, const SectionContext& co
     const auto accelerator = context.library.accelerator(c.hw);
     const auto model = workload::load_model_config(c.model);
     const auto analysis = workload::analyze(accelerator, workload::build_workload(model, c.spec));
-    set_result(result, analysis.step_time, measured_s);
+    set_result(result,
+               c.spec.phase == workload::Phase::prefill ? analysis.ttft : analysis.step_time,
+               measured_s);
     const std::int64_t length =
         c.spec.phase == workload::Phase::decode ? c.spec.context : c.spec.prompt;
     if (length >= model.max_positions) {

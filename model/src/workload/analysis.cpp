@@ -45,7 +45,8 @@ Analysis analyze(const hw::Accelerator& accelerator, const Workload& workload,
   }
   for (auto& [resource, time] : analysis.bound_share) time /= analysis.step_time;
   analysis.tokens_per_s = analysis.tokens_per_step / analysis.step_time;
-  if (workload.spec.phase == Phase::prefill) analysis.ttft = analysis.step_time;
+  if (workload.spec.phase == Phase::prefill)
+    analysis.ttft = analysis.step_time + workload.spec.request_overhead;
   if (workload.spec.phase == Phase::decode) analysis.tpot = analysis.step_time;
   analysis.mfu = analysis.model_flops / (analysis.step_time * peak);
   analysis.mbu =

@@ -61,6 +61,8 @@ void check_spec(const ModelConfig& model, const WorkloadSpec& spec) {
     problems.push_back({"", std::move(option), std::move(message)});
   };
   if (spec.batch < 1) problem("--batch", "batch must be at least 1");
+  if (!(spec.request_overhead >= 0 && spec.request_overhead < 10.0))
+    problem("--request-overhead", "request overhead must be between 0 and 10 s");
   if (spec.phase == Phase::decode) {
     if (spec.context < 1)
       problem("--context", "decode needs --context: tokens already in the KV cache (at least 1)");

@@ -20,6 +20,7 @@ enum class Dimension {
   power,           // mW, W, kW
   energy_per_bit,  // fJ/bit, pJ/bit, nJ/bit
   energy_per_op,   // fJ/FLOP, pJ/FLOP, nJ/FLOP, pJ/op
+  count,           // a plain number without a unit (stacks, batch, a scale factor)
 };
 
 // Thrown for an unparsable or impossible quantity; the message says what was expected but not

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "ridgeline/base/error.hpp"
 #include "ridgeline/hw/spec.hpp"
 
@@ -30,6 +32,11 @@ class SpecLibrary {
   // then in the library. Throws InputError.
   Accelerator accelerator(const std::string& id_or_path) const;
   MemoryDevice memory_device(const std::string& id_or_path) const;
+  // An accelerator from a parsed spec document (e.g. a spec file with a field patched by a what-if
+  // knob), checked as the file itself would be; `file` is the path the document was read from,
+  // and memory devices resolve as for that file. Throws InputError.
+  Accelerator accelerator_from_document(const nlohmann::json& document,
+                                        const std::string& file) const;
 
   // Loads every shipped spec and checks ids (unique, equal to the file name); throws InputError
   // listing every problem.

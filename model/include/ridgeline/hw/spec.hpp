@@ -158,6 +158,9 @@ bool supports(const Accelerator& accelerator, DType dtype);
 // Dense peak and achievable rate of a dtype; throw ModelError if the part has no such peak.
 double peak_rate(const Accelerator& accelerator, DType dtype);
 double achievable_rate(const Accelerator& accelerator, DType dtype);
+// Multiplies every compute peak, dense and sparse, by `factor` (what-if designs: compute.scale).
+void scale_compute(Accelerator& accelerator, double factor);
+
 // Aggregate scale-up link bandwidth per direction (sum over link kinds of count × per-link).
 double scale_up_bandwidth(const Accelerator& accelerator);
 

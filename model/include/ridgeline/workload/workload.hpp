@@ -40,6 +40,10 @@ struct WorkloadSpec {
   // Reject lengths beyond the model's max_position_embeddings. Validation turns it off to replay
   // measurements that ran random-weight models past their trained length (the cost is the same).
   bool enforce_max_positions = true;
+  // s per request, host side, added to TTFT only: what a serving runtime spends around the prefill
+  // kernels (scheduling, input and output copies, sampling the first token, synchronising). Zero
+  // for a bare forward step timed on the device (CUDA events or graphs).
+  double request_overhead = 0;
 };
 
 // Checks the spec against the model (batch >= 1, a prompt for prefill/train, a context for decode,
