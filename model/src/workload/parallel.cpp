@@ -356,7 +356,7 @@ Analysis analyze(const topology::CollectiveModel& system_model, const Parallelis
 
   analysis.tokens_per_step = one.tokens_per_step * m * static_cast<double>(p.dp);
   analysis.tokens_per_s = analysis.tokens_per_step / analysis.step_time;
-  if (spec.phase == Phase::prefill) analysis.ttft = analysis.step_time;
+  if (spec.phase == Phase::prefill) analysis.ttft = analysis.step_time + spec.request_overhead;
   if (spec.phase == Phase::decode) analysis.tpot = analysis.step_time;
   // Per device: its share of the model FLOPs and essential bytes over the step.
   analysis.model_flops = one.model_flops * m / stages;
