@@ -286,7 +286,12 @@ void Controller::dequeue(bool write, int index) {
 // Sets a bank's open row (-1: closed) and recounts the buffered requests that hit it.
 void Controller::open_row(BankState& bank, int b, std::int64_t row) {
   bank.open_row = row;
-  if (active_per_bank[static_cast<std::size_t>(b)] > 0) active_wait = 0;
+  if (active_per_bank[static_cast<std::size_t>(b)] > 0) {
+    active_wait = 0;
+    for (std::size_t i = 0; i < active_q.size(); ++i) {
+      if (slots[static_cast<std::size_t>(active_q[i])].bank == b) active_bound[i] = 0;
+    }
+  }
   queue_wait[static_cast<std::size_t>(b)] = 0;
   if (!indexed) return;
   for (auto& kind : bank_q) {
@@ -594,13 +599,19 @@ class FrFcfs : public Scheduler {
       const std::int64_t row_bus = c.row_bus_ready();
       const std::int64_t col_bus = c.col_bus_ready();
       std::int64_t wait = kNever;
+      std::int64_t* bounds = c.active_bound.data();
       for (std::size_t i = 0; i < c.active_q.size(); ++i) {
+        if (bounds[i] > now) {
+          wait = std::min(wait, bounds[i]);
+          continue;
+        }
         const int index = c.active_q[i];
         Slot& slot = c.slots[static_cast<std::size_t>(index)];
         const Cmd cmd = c.command_for(slot);
         const std::int64_t bus = is_column(cmd) ? col_bus : row_bus;
         if (bus > now) {
           wait = std::min(wait, bus);
+          bounds[i] = bus;
           continue;
         }
         // The bank's own tRCD / tRCDWR bounds the column command (ready_time takes the maximum).
@@ -609,6 +620,7 @@ class FrFcfs : public Scheduler {
           const std::int64_t own = slot.write ? bank.next_wr : bank.next_rd;
           if (own > now) {
             wait = std::min(wait, own);
+            bounds[i] = own;
             continue;
           }
         }
@@ -617,12 +629,14 @@ class FrFcfs : public Scheduler {
           c.issue(cmd, slot.bank, now, &slot);
           if (is_column(cmd)) {
             c.active_q.erase(c.active_q.begin() + static_cast<std::ptrdiff_t>(i));
+            c.active_bound.erase(c.active_bound.begin() + static_cast<std::ptrdiff_t>(i));
             --c.active_per_bank[static_cast<std::size_t>(slot.bank)];
             c.finish(index, now);
           }
           return true;
         }
         wait = std::min(wait, ready);
+        bounds[i] = ready;
       }
       c.active_wait = wait;
       earliest = std::min(earliest, wait);
@@ -660,6 +674,7 @@ class FrFcfs : public Scheduler {
     } else if (best.cmd == Cmd::act && static_cast<int>(c.active_q.size()) < c.cfg.active_queue) {
       c.dequeue(write, best.index);
       c.active_q.push_back(best.index);
+      c.active_bound.push_back(0);
       ++c.active_per_bank[static_cast<std::size_t>(best.bank)];
       c.active_wait = 0;
     }
