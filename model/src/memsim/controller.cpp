@@ -286,7 +286,12 @@ void Controller::dequeue(bool write, int index) {
 // Sets a bank's open row (-1: closed) and recounts the buffered requests that hit it.
 void Controller::open_row(BankState& bank, int b, std::int64_t row) {
   bank.open_row = row;
-  if (active_per_bank[static_cast<std::size_t>(b)] > 0) active_wait = 0;
+  if (active_per_bank[static_cast<std::size_t>(b)] > 0) {
+    active_wait = 0;
+    for (std::size_t i = 0; i < active_q.size(); ++i) {
+      if (slots[static_cast<std::size_t>(active_q[i])].bank == b) active_bound[i] = 0;
+    }
+  }
   queue_wait[static_cast<std::size_t>(b)] = 0;
   if (!indexed) return;
   for (auto& kind : bank_q) {
@@ -594,13 +599,19 @@ class FrFcfs : public Scheduler {
       const std::int64_t row_bus = c.row_bus_ready();
       const std::int64_t col_bus = c.col_bus_ready();
       std::int64_t wait = kNever;
+      std::int64_t* bounds = c.active_bound.data();
       for (std::size_t i = 0; i < c.active_q.size(); ++i) {
+        if (bounds[i] > now) {
+          wait = std::min(wait, bounds[i]);
+          continue;
+        }
         const int index = c.active_q[i];
         Slot& slot = c.slots[static_cast<std::size_t>(index)];
         const Cmd cmd = c.command_for(slot);
         const std::int64_t bus = is_column(cmd) ? col_bus : row_bus;
         if (bus > now) {
           wait = std::min(wait, bus);
+          bounds[i] = bus;
           continue;
         }
         // The bank's own tRCD / tRCDWR bounds the column command (ready_time takes the maximum).
@@ -609,6 +620,7 @@ class FrFcfs : public Scheduler {
           const std::int64_t own = slot.write ? bank.next_wr : bank.next_rd;
           if (own > now) {
             wait = std::min(wait, own);
+            bounds[i] = own;
             continue;
           }
         }
@@ -617,12 +629,14 @@ class FrFcfs : public Scheduler {
           c.issue(cmd, slot.bank, now, &slot);
           if (is_column(cmd)) {
             c.active_q.erase(c.active_q.begin() + static_cast<std::ptrdiff_t>(i));
+            c.active_bound.erase(c.active_bound.begin() + static_cast<std::ptrdiff_t>(i));
             --c.active_per_bank[static_cast<std::size_t>(slot.bank)];
             c.finish(index, now);
           }
           return true;
         }
         wait = std::min(wait, ready);
+        bounds[i] = ready;
       }
       c.active_wait = wait;
       earliest = std::min(earliest, wait);
@@ -660,6 +674,7 @@ class FrFcfs : public Scheduler {
     } else if (best.cmd == Cmd::act && static_cast<int>(c.active_q.size()) < c.cfg.active_queue) {
       c.dequeue(write, best.index);
       c.active_q.push_back(best.index);
+      c.active_bound.push_back(0);
       ++c.active_per_bank[static_cast<std::size_t>(best.bank)];
       c.active_wait = 0;
     }
@@ -803,6 +818,7 @@ class BankRoundRobin : public Scheduler {
       (column ? col_used : row_used) = true;
       if (column) {
         queue.erase(queue.begin() + found.position);
+        if (queue.empty()) live_ &= ~(std::uint64_t{1} << (found.queue & 63));
         --c.command_queued;
         c.transfer_blocked[0] = c.transfer_blocked[1] = false;
         c.finish(index, now);
@@ -821,67 +837,120 @@ class BankRoundRobin : public Scheduler {
     Cmd cmd = Cmd::none;
   };
 
+  // The first bank queue after `start`, round-robin, with a command ready at `now`. `earliest`
+  // takes a lower bound of the ready times of the queues visited (all of them when none is ready;
+  // when one is, the caller issues and `earliest` is not used).
   Candidate find(Controller& c, std::int64_t now, int start, int blocked_pc, int blocked_bank,
                  std::int64_t& earliest) {
     const int queues = static_cast<int>(c.command_q.size());
-    const std::int64_t row_bus = c.row_bus_ready();
-    const std::int64_t col_bus = c.col_bus_ready();
+    if (queues > 64) return find_walk(c, now, start, blocked_pc, blocked_bank, earliest);
+    // Up to 64 queues: only the non-empty, unblocked ones whose bound has expired are visited, in
+    // round-robin order; the bounds of the others go into `earliest` (a minimum, so the order of
+    // the walk does not change it).
+    std::uint64_t live = live_;
+    if (blocked_bank >= 0) live &= ~(std::uint64_t{1} << blocked_bank);
+    if (blocked_pc >= 0) {
+      const std::uint64_t pc_bits =
+          c.banks_per_pc >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << c.banks_per_pc) - 1;
+      live &= ~(pc_bits << (blocked_pc * c.banks_per_pc));
+    }
+    std::uint64_t due = 0;
+    const std::int64_t* waits = c.queue_wait.data();
+    for (std::uint64_t bits = live; bits != 0; bits &= bits - 1) {
+      const int q = std::countr_zero(bits);
+      const std::int64_t wait = waits[q];
+      if (wait > now) {
+        earliest = std::min(earliest, wait);
+      } else {
+        due |= std::uint64_t{1} << q;
+      }
+    }
+    // Queues start + 1 .. queues - 1 first, then 0 .. start.
+    const int first = start < 0 ? 0 : start % queues + 1;
+    const std::uint64_t after = first >= 64 ? 0 : due & (~std::uint64_t{0} << first);
+    for (std::uint64_t part : {after, due & ~after}) {
+      for (; part != 0; part &= part - 1) {
+        const Candidate found = visit(c, now, std::countr_zero(part), earliest);
+        if (found.queue >= 0) return found;
+      }
+    }
+    return {};
+  }
+
+  // The walk over every queue (more than 64 queues).
+  Candidate find_walk(Controller& c, std::int64_t now, int start, int blocked_pc, int blocked_bank,
+                      std::int64_t& earliest) {
+    const int queues = static_cast<int>(c.command_q.size());
     int q = start < 0 ? queues - 1 : start % queues;
     for (int k = 1; k <= queues; ++k) {
       if (++q == queues) q = 0;  // (start + k) % queues
       const auto& queue = c.command_q[static_cast<std::size_t>(q)];
       if (queue.empty()) continue;
       if (q == blocked_bank || (blocked_pc >= 0 && q / c.banks_per_pc == blocked_pc)) continue;
-      auto& wait = c.queue_wait[static_cast<std::size_t>(q)];
+      const std::int64_t wait = c.queue_wait[static_cast<std::size_t>(q)];
       if (wait > now) {
         earliest = std::min(earliest, wait);
         continue;
       }
-      const auto& bank = c.banks[static_cast<std::size_t>(q)];
-      if (bank.open_row < 0) {
-        // Every request of a closed bank needs the same ACT: the oldest decides.
-        const std::int64_t ready = c.cached_ready(Cmd::act, q);
-        if (ready <= now) return {q, 0, Cmd::act};
-        earliest = std::min(earliest, ready);
-        wait = ready;
-        continue;
-      }
-      // An open bank's commands are a PRE or column commands: the bank's tRAS / tRTP / tWR and
-      // tRCD terms and the busy buses bound them all (a lower bound only wakes the controller
-      // early, where it finds nothing to do).
-      const std::int64_t bound = std::min(std::max(row_bus, bank.next_pre),
-                                          std::max(col_bus, std::min(bank.next_rd, bank.next_wr)));
-      if (bound > now) {
-        earliest = std::min(earliest, bound);
-        wait = bound;
-        continue;
-      }
-      std::int64_t queue_ready = kNever;
-      for (std::size_t i = 0; i < queue.size(); ++i) {
-        const Slot& slot = c.slots[static_cast<std::size_t>(queue[i])];
-        const Cmd cmd = c.command_for(slot);
-        if (cmd == Cmd::pre) {
-          // Only the oldest request of the bank may close its row, and not while hits to the open
-          // row are queued, unless the row has served row_hit_cap of them.
-          if (i != 0) continue;
-          bool pending_hit = false;
-          for (std::size_t j = 1; j < queue.size(); ++j) {
-            if (c.slots[static_cast<std::size_t>(queue[j])].row == bank.open_row) {
-              pending_hit = true;
-              break;
-            }
-          }
-          if (pending_hit && (c.cfg.row_hit_cap <= 0 || bank.hits < c.cfg.row_hit_cap)) continue;
-        }
-        const std::int64_t ready = c.cached_ready(cmd, q);
-        if (ready <= now) return {q, static_cast<int>(i), cmd};
-        queue_ready = std::min(queue_ready, ready);
-      }
-      earliest = std::min(earliest, queue_ready);
-      wait = queue_ready;
+      const Candidate found = visit(c, now, q, earliest);
+      if (found.queue >= 0) return found;
     }
     return {};
   }
+
+  // A non-empty queue whose bound has expired: its ready command, or none (then its new bound goes
+  // into queue_wait and `earliest`).
+  static Candidate visit(Controller& c, std::int64_t now, int q, std::int64_t& earliest) {
+    const auto& queue = c.command_q[static_cast<std::size_t>(q)];
+    const std::int64_t row_bus = c.row_bus_ready();
+    const std::int64_t col_bus = c.col_bus_ready();
+    auto& wait = c.queue_wait[static_cast<std::size_t>(q)];
+    const auto& bank = c.banks[static_cast<std::size_t>(q)];
+    if (bank.open_row < 0) {
+      // Every request of a closed bank needs the same ACT: the oldest decides.
+      const std::int64_t ready = c.cached_ready(Cmd::act, q);
+      if (ready <= now) return {q, 0, Cmd::act};
+      earliest = std::min(earliest, ready);
+      wait = ready;
+      return {};
+    }
+    // An open bank's commands are a PRE or column commands: the bank's tRAS / tRTP / tWR and
+    // tRCD terms and the busy buses bound them all (a lower bound only wakes the controller
+    // early, where it finds nothing to do).
+    const std::int64_t bound = std::min(std::max(row_bus, bank.next_pre),
+                                        std::max(col_bus, std::min(bank.next_rd, bank.next_wr)));
+    if (bound > now) {
+      earliest = std::min(earliest, bound);
+      wait = bound;
+      return {};
+    }
+    std::int64_t queue_ready = kNever;
+    for (std::size_t i = 0; i < queue.size(); ++i) {
+      const Slot& slot = c.slots[static_cast<std::size_t>(queue[i])];
+      const Cmd cmd = c.command_for(slot);
+      if (cmd == Cmd::pre) {
+        // Only the oldest request of the bank may close its row, and not while hits to the open
+        // row are queued, unless the row has served row_hit_cap of them.
+        if (i != 0) continue;
+        bool pending_hit = false;
+        for (std::size_t j = 1; j < queue.size(); ++j) {
+          if (c.slots[static_cast<std::size_t>(queue[j])].row == bank.open_row) {
+            pending_hit = true;
+            break;
+          }
+        }
+        if (pending_hit && (c.cfg.row_hit_cap <= 0 || bank.hits < c.cfg.row_hit_cap)) continue;
+      }
+      const std::int64_t ready = c.cached_ready(cmd, q);
+      if (ready <= now) return {q, static_cast<int>(i), cmd};
+      queue_ready = std::min(queue_ready, ready);
+    }
+    earliest = std::min(earliest, queue_ready);
+    wait = queue_ready;
+    return {};
+  }
+
+  std::uint64_t live_ = 0;  // bit q: command queue q is not empty (up to 64 queues)
 
   // Moves one transaction from the read or write queue into its bank's command queue.
   bool transfer(Controller& c) {
@@ -903,6 +972,7 @@ class BankRoundRobin : public Scheduler {
       auto& target = c.command_q[static_cast<std::size_t>(slot.bank)];
       if (static_cast<int>(target.size()) >= depth) continue;
       target.push_back(index);
+      live_ |= std::uint64_t{1} << (slot.bank & 63);
       c.queue_wait[static_cast<std::size_t>(slot.bank)] = 0;
       ++c.command_queued;
       c.dequeue_at(write, i);

@@ -186,6 +186,9 @@ class Controller {
   // none ready (0: unknown), valid until a request joins active_q or the row of a bank with an
   // active request changes; other commands only raise ready times (running maxima).
   std::int64_t active_wait = 0;
+  // Per active_q entry, the bound its last scan found (0: unknown), valid until its bank's row
+  // changes: the scan skips entries whose bound holds with one load from a flat array.
+  std::vector<std::int64_t> active_bound;
   std::vector<std::vector<int>> command_q;  // per bank (bank-round-robin)
   // Bank-round-robin: per bank queue, a lower bound of the ready time of its commands, valid
   // until the bank's row, its hit count or the queue change (0: unknown). Commands to other banks
