@@ -87,14 +87,7 @@ MemoryFootprint memory_parts(const ModelConfig& model, const WorkloadSpec& spec,
 MemoryFootprint memory_footprint(const ModelConfig& model, const WorkloadSpec& spec,
                                  double capacity_bytes) {
   const std::int64_t tokens = cached_tokens(spec);
-  const Parts p = parts(model, spec, spec.batch, tokens);
-  MemoryFootprint footprint;
-  footprint.weights = p.weights;
-  footprint.kv_cache = p.kv;
-  footprint.activations = p.activations;
-  footprint.gradients = p.gradients;
-  footprint.optimizer = p.optimizer;
-  footprint.capacity = capacity_bytes;
+  MemoryFootprint footprint = memory_parts(model, spec, spec.batch, tokens, capacity_bytes);
   constexpr std::int64_t kBatchLimit = 1 << 20;
   footprint.max_batch = largest_fitting(kBatchLimit, [&](std::int64_t batch) {
     return total(parts(model, spec, batch, tokens)) <= capacity_bytes;
