@@ -118,6 +118,9 @@ struct SchedulerKind {
 bool register_scheduler(SchedulerKind kind);
 const std::vector<SchedulerKind>& scheduler_kinds();
 std::unique_ptr<Scheduler> make_scheduler(const std::string& name);
+// The built-in schedulers (scheduler_frfcfs.cpp, scheduler_bank_round_robin.cpp).
+std::unique_ptr<Scheduler> make_frfcfs_scheduler();
+std::unique_ptr<Scheduler> make_bank_round_robin_scheduler();
 
 class Controller {
  public:

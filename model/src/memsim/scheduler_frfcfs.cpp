@@ -1,0 +1,218 @@
+#include <algorithm>
+#include <bit>
+#include <limits>
+
+#include "ridgeline/memsim/controller.hpp"
+
+namespace ridgeline::memsim {
+
+// ---------------------------------------------------------------------------------------------
+// FR-FCFS over read and write buffers, as Ramulator 2's generic controller: requests whose row is
+// being opened wait in an active buffer and go first; a refresh at the head of the priority queue
+// stops everything else until its command is ready; otherwise the oldest ready request of the
+// current mode's buffer issues its next command, unless that command would close a row an active
+// request still waits for.
+
+namespace {
+
+class FrFcfs : public Scheduler {
+ public:
+  std::int64_t step(Controller& c, std::int64_t now) override {
+    std::int64_t earliest = kNever;
+    bool issued = false;
+    // With dual issue a row and a column command may share the cycle: a second pass finds only
+    // commands of the other bus, since the first occupies its own.
+    for (int pass = 0; pass < (c.cfg.dual_issue ? 2 : 1); ++pass) {
+      if (!try_issue(c, now, earliest)) break;
+      issued = true;
+    }
+    return issued ? now + 1 : earliest;
+  }
+
+ private:
+  static bool try_issue(Controller& c, std::int64_t now, std::int64_t& earliest) {
+    // 1. Requests whose row is being opened, unless the bound of their ready times from the last
+    // scan still holds. A busy bus bounds the commands that need it.
+    if (c.active_wait > now) {
+      earliest = std::min(earliest, c.active_wait);
+    } else {
+      const std::int64_t row_bus = c.row_bus_ready();
+      const std::int64_t col_bus = c.col_bus_ready();
+      std::int64_t wait = kNever;
+      std::int64_t* bounds = c.active_bound.data();
+      for (std::size_t i = 0; i < c.active_q.size(); ++i) {
+        if (bounds[i] > now) {
+          wait = std::min(wait, bounds[i]);
+          continue;
+        }
+        const int index = c.active_q[i];
+        Slot& slot = c.slots[static_cast<std::size_t>(index)];
+        const Cmd cmd = c.command_for(slot);
+        const std::int64_t bus = is_column(cmd) ? col_bus : row_bus;
+        if (bus > now) {
+          wait = std::min(wait, bus);
+          bounds[i] = bus;
+          continue;
+        }
+        // The bank's own tRCD / tRCDWR bounds the column command (ready_time takes the maximum).
+        if (is_column(cmd)) {
+          const auto& bank = c.banks[static_cast<std::size_t>(slot.bank)];
+          const std::int64_t own = slot.write ? bank.next_wr : bank.next_rd;
+          if (own > now) {
+            wait = std::min(wait, own);
+            bounds[i] = own;
+            continue;
+          }
+        }
+        const std::int64_t ready = c.cached_ready(cmd, slot.bank);
+        if (ready <= now) {
+          c.issue(cmd, slot.bank, now, &slot);
+          if (is_column(cmd)) {
+            c.active_q.erase(c.active_q.begin() + static_cast<std::ptrdiff_t>(i));
+            c.active_bound.erase(c.active_bound.begin() + static_cast<std::ptrdiff_t>(i));
+            --c.active_per_bank[static_cast<std::size_t>(slot.bank)];
+            c.finish(index, now);
+          }
+          return true;
+        }
+        wait = std::min(wait, ready);
+        bounds[i] = ready;
+      }
+      c.active_wait = wait;
+      earliest = std::min(earliest, wait);
+    }
+    // 2. Refresh. An all-bank refresh at the head of the priority queue stops everything else
+    // until its command is ready (Ramulator); a per-bank one holds back only its bank.
+    int refreshing_bank = -1;
+    if (!c.refresh_q.empty()) {
+      const RefreshJob job = c.refresh_q.front();
+      Cmd cmd = Cmd::none;
+      const std::int64_t ready = c.refresh_ready(job, cmd);
+      if (ready <= now &&
+          !((cmd == Cmd::prea || cmd == Cmd::pre) && c.refresh_closing_blocked(job))) {
+        c.issue_refresh(job, cmd, now);
+        return true;
+      }
+      earliest = std::min(earliest, std::max(ready, now + 1));
+      if (job.bank < 0) return false;
+      refreshing_bank = job.bank;
+    }
+    // 3. The oldest ready request of the read or the write buffer, unless its command would close
+    // a row that an active request waits for (then the cycle goes unused, as in Ramulator).
+    // Requests of one bank that all hit (or all miss) its open row share their next command and its
+    // ready time, so only the oldest hit and the oldest non-hit of each bank are candidates; the
+    // oldest ready candidate is the oldest ready request.
+    c.update_write_mode();
+    const bool write = c.write_mode;
+    const Candidate best = oldest_ready(c, now, write, refreshing_bank, earliest);
+    if (best.index < 0) return false;
+    if (best.cmd == Cmd::pre && c.active_holds_bank(best.bank)) return false;
+    c.issue(best.cmd, best.bank, now, &c.slots[static_cast<std::size_t>(best.index)]);
+    if (is_column(best.cmd)) {
+      c.dequeue(write, best.index);
+      c.finish(best.index, now);
+    } else if (best.cmd == Cmd::act && static_cast<int>(c.active_q.size()) < c.cfg.active_queue) {
+      c.dequeue(write, best.index);
+      c.active_q.push_back(best.index);
+      c.active_bound.push_back(0);
+      ++c.active_per_bank[static_cast<std::size_t>(best.bank)];
+      c.active_wait = 0;
+    }
+    return true;
+  }
+
+  struct Candidate {
+    int index = -1;
+    int bank = -1;
+    Cmd cmd = Cmd::none;
+    std::uint64_t seq = std::numeric_limits<std::uint64_t>::max();
+  };
+
+  // The oldest request of the buffer whose next command can issue at `now`. `earliest` takes a
+  // lower bound of the ready times of the others (a busy bus bounds every command that needs it).
+  static Candidate oldest_ready(Controller& c, std::int64_t now, bool write, int refreshing_bank,
+                                std::int64_t& earliest) {
+    const int kind = write ? 1 : 0;
+    Candidate best;
+    // Row commands (ACT for a closed bank, PRE for a conflict): ready_time is the latest of the
+    // row bus, the pseudo-channel's tRRD_S / tFAW (ACT) or tPPD (PRE) and row_local.
+    const std::int64_t row_bus = c.row_bus_ready();
+    const auto& order = c.row_order[kind];
+    if (!order.empty()) {
+      // The pseudo-channels' tPPD (PRE, [2p]) and tRRD_S / tFAW (ACT, [2p + 1]) bound every row
+      // command.
+      std::int64_t* pc_ready = c.row_pc_ready.data();
+      std::int64_t pc_bound = kNever;
+      for (std::size_t p = 0; p < c.pc_state.size(); ++p) {
+        const auto& pc = c.pc_state[p];
+        pc_ready[2 * p] = pc.next_pre;
+        pc_ready[2 * p + 1] = std::max(pc.next_act, pc.faw[pc.faw_head] + c.t.FAW);
+        pc_bound = std::min({pc_bound, pc_ready[2 * p], pc_ready[2 * p + 1]});
+      }
+      if (row_bus > now || pc_bound > now) {
+        earliest = std::min(earliest, std::max(row_bus, pc_bound));
+      } else {
+        // Oldest first: the first ready candidate is the oldest; the ones before it bound
+        // `earliest`.
+        const std::uint64_t bank_field = (std::uint64_t{1} << c.bank_bits) - 1;
+        const std::int64_t* local = c.row_local.data();
+        const std::int32_t* select = c.row_select.data();
+        for (const std::uint64_t key : order) {
+          const auto b = static_cast<std::size_t>(key & bank_field);
+          const std::int64_t ready =
+              std::max(local[b], pc_ready[static_cast<std::size_t>(select[b])]);
+          if (ready > now) {
+            earliest = std::min(earliest, ready);
+          } else if (static_cast<int>(b) != refreshing_bank) {
+            best = {c.row_head[kind][b], static_cast<int>(b), (select[b] & 1) ? Cmd::act : Cmd::pre,
+                    key >> c.bank_bits};
+            break;
+          }
+        }
+      }
+    }
+    // Column commands: the oldest row hit of each bank that has one.
+    const std::int64_t col_bus = c.col_bus_ready();
+    const auto& mask = c.hit_mask[kind];
+    const auto& bank_queues = c.bank_q[kind];
+    for (std::size_t w = 0; w < mask.size(); ++w) {
+      for (std::uint64_t bits = mask[w]; bits != 0; bits &= bits - 1) {
+        if (col_bus > now) {
+          earliest = std::min(earliest, col_bus);
+          break;
+        }
+        const int b = static_cast<int>(w * 64) + std::countr_zero(bits);
+        if (b == refreshing_bank) continue;
+        const auto& bank = c.banks[static_cast<std::size_t>(b)];
+        // The bank's own tRCD / tCCD / turnaround bounds its column command.
+        const std::int64_t own = write ? bank.next_wr : bank.next_rd;
+        if (own > now) {
+          earliest = std::min(earliest, own);
+          continue;
+        }
+        const std::int64_t open = bank.open_row;
+        for (const int index : bank_queues[static_cast<std::size_t>(b)].slots) {
+          const Slot& slot = c.slots[static_cast<std::size_t>(index)];
+          if (slot.row != open) continue;
+          const Cmd cmd = c.command_for(slot);
+          const std::int64_t ready = c.cached_ready(cmd, b);
+          if (ready > now) {
+            earliest = std::min(earliest, ready);
+          } else if (slot.seq < best.seq) {
+            best = {index, b, cmd, slot.seq};
+          }
+          break;
+        }
+      }
+    }
+    return best;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Scheduler> make_frfcfs_scheduler() {
+  return std::make_unique<FrFcfs>();
+}
+
+}  // namespace ridgeline::memsim
