@@ -107,6 +107,32 @@ class BitOrderMapping : public AddressMapping {
 
   std::string describe() const override { return order_ + (xor_ ? "+xor" : ""); }
 
+  bool slice_layout(SliceLayout& layout) const override {
+    if (xor_ && !(pow2_[kBa] && pow2_[kBg])) return false;
+    BitSlice slice[kFields] = {};
+    int shift = offset_bits_;
+    for (std::size_t i = 0; i < order_lsb_.size(); ++i) {
+      const Field f = order_lsb_[i];
+      const bool top = i + 1 == order_lsb_.size();
+      if (!pow2_[f] && !top) return false;
+      slice[f].shift = shift;
+      // The top field's value is every bit above the others (below its size for addresses inside
+      // the device, the same as map()'s remainder).
+      slice[f].mask = top ? ~std::uint64_t{0} >> shift : static_cast<std::uint64_t>(size_[f]) - 1;
+      shift += width_[f];
+    }
+    // Fields of size 1 that the order leaves out decode to 0.
+    layout.channel = slice[kCh];
+    layout.pseudo_channel = slice[kPc];
+    layout.stack_id = slice[kSi];
+    layout.bank_group = slice[kBg];
+    layout.bank = slice[kBa];
+    layout.row = slice[kRo];
+    layout.xor_banks = xor_;
+    layout.bank_bits = width_[kBa];
+    return true;
+  }
+
  private:
   std::string order_;
   bool xor_;

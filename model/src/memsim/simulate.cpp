@@ -1,5 +1,4 @@
 #include <algorithm>
-#include <deque>
 #include <sstream>
 
 #include "ridgeline/base/error.hpp"
@@ -29,7 +28,9 @@ struct Burst {
   std::int64_t row = 0;
 };
 
-// Turns the source's requests (through the optional cache) into bursts, decoded.
+// Turns the source's requests (through the optional cache) into bursts, decoded. A request of one
+// burst (the common case) is decoded straight into the caller's Burst; longer ones and the cache's
+// output go through a small buffer.
 class FrontEnd {
  public:
   FrontEnd(const DeviceModel& model, const Options& options, RequestSource& source)
@@ -38,25 +39,39 @@ class FrontEnd {
         source_(source),
         mapping_(make_mapping(model.geometry, model.mapping)) {
     if (options.cache) cache_.emplace(*options.cache);
-    capacity_ = static_cast<std::uint64_t>(model.geometry.capacity());
-    burst_ = static_cast<std::uint64_t>(model.geometry.burst_bytes);
+    const auto& g = model.geometry;
+    capacity_ = static_cast<std::uint64_t>(g.capacity());
+    burst_ = static_cast<std::uint64_t>(g.burst_bytes);
+    if ((burst_ & (burst_ - 1)) == 0) burst_mask_ = burst_ - 1;
+    sliced_ = mapping_->slice_layout(layout_);
+    per_channel_ = model.controller.per_channel;
+    pseudo_channels_ = g.pseudo_channels;
+    banks_per_pc_ = g.banks_per_pseudo_channel();
+    bank_groups_ = g.bank_groups;
+    banks_per_group_ = g.banks_per_group;
   }
 
   bool next(Burst& burst) {
-    while (queue_.empty()) {
+    if (buffered_ < buffer_.size()) {
+      burst = buffer_[buffered_++];
+      return true;
+    }
+    while (true) {
       Request request;
       if (!source_.next(request)) return false;
       ++requests_;
       if (request.size == 0) request.size = options_.request_size;
       if (request.size == 0) request.size = static_cast<std::uint32_t>(burst_);
-      if (request.address + request.size > capacity_) {
-        throw InputError(source_.file(), source_.where(),
-                         "address " + hex(request.address) + " (+" + std::to_string(request.size) +
-                             " B) is beyond the device: " + model_.id + " x " +
-                             std::to_string(model_.geometry.stacks) + " stack(s) holds " +
-                             format_quantity(static_cast<double>(capacity_), Dimension::bytes) +
-                             " (" + hex(capacity_) + ")");
+      if (request.address + request.size > capacity_) out_of_range(request);
+      if (!cache_) {
+        const std::uint64_t first = align(request.address);
+        if (request.address + request.size <= first + burst_) {
+          decode(first, request, burst);
+          return true;
+        }
       }
+      buffer_.clear();
+      buffered_ = 0;
       if (cache_) {
         scratch_.clear();
         cache_->access(request.address, request.size, request.write, scratch_);
@@ -67,10 +82,11 @@ class FrontEnd {
       } else {
         split(request);
       }
+      if (!buffer_.empty()) {
+        burst = buffer_[buffered_++];
+        return true;
+      }
     }
-    burst = queue_.front();
-    queue_.pop_front();
-    return true;
   }
 
   std::uint64_t requests() const { return requests_; }
@@ -78,37 +94,87 @@ class FrontEnd {
   std::string mapping_name() const { return mapping_->describe(); }
 
  private:
+  [[noreturn]] void out_of_range(const Request& request) const {
+    throw InputError(source_.file(), source_.where(),
+                     "address " + hex(request.address) + " (+" + std::to_string(request.size) +
+                         " B) is beyond the device: " + model_.id + " x " +
+                         std::to_string(model_.geometry.stacks) + " stack(s) holds " +
+                         format_quantity(static_cast<double>(capacity_), Dimension::bytes) + " (" +
+                         hex(capacity_) + ")");
+  }
+
+  std::uint64_t align(std::uint64_t address) const {
+    return burst_mask_ != 0 ? address & ~burst_mask_ : address / burst_ * burst_;
+  }
+
   void split(const Request& request) {
-    const std::uint64_t first = request.address / burst_ * burst_;
+    const std::uint64_t first = align(request.address);
     const std::uint64_t end = request.address + std::max<std::uint32_t>(request.size, 1);
     for (std::uint64_t address = first; address < end; address += burst_) {
-      const Location l = mapping_->map(address);
-      const auto& g = model_.geometry;
-      Burst b;
-      b.address = address;
-      b.cycle = request.cycle;
-      b.write = request.write;
-      const bool per_channel = model_.controller.per_channel;
-      b.controller = per_channel ? l.channel : l.channel * g.pseudo_channels + l.pseudo_channel;
-      b.pc = per_channel ? l.pseudo_channel : 0;
-      b.bank = b.pc * g.banks_per_pseudo_channel() +
-               (l.stack_id * g.bank_groups + l.bank_group) * g.banks_per_group + l.bank;
-      b.row = l.row;
-      queue_.push_back(b);
+      decode(address, request, buffer_.emplace_back());
     }
+  }
+
+  // The burst at `address` (inside the device) of `request`: its controller, pseudo-channel within
+  // the controller, flat bank and row.
+  void decode(std::uint64_t address, const Request& request, Burst& b) const {
+    b.address = address;
+    b.cycle = request.cycle;
+    b.write = request.write;
+    int channel, pseudo_channel, stack_id, bank_group, bank;
+    // (The slices hold inside the device; a cache's write-back could in principle lie beyond.)
+    if (sliced_ && address < capacity_) {
+      channel = static_cast<int>(layout_.channel.of(address));
+      pseudo_channel = static_cast<int>(layout_.pseudo_channel.of(address));
+      stack_id = static_cast<int>(layout_.stack_id.of(address));
+      bank_group = static_cast<int>(layout_.bank_group.of(address));
+      bank = static_cast<int>(layout_.bank.of(address));
+      const std::uint64_t row = layout_.row.of(address);
+      b.row = static_cast<std::int64_t>(row);
+      if (layout_.xor_banks) {
+        bank ^= static_cast<int>(row & layout_.bank.mask);
+        bank_group ^= static_cast<int>((row >> layout_.bank_bits) & layout_.bank_group.mask);
+      }
+    } else {
+      const Location l = mapping_->map(address);
+      channel = l.channel;
+      pseudo_channel = l.pseudo_channel;
+      stack_id = l.stack_id;
+      bank_group = l.bank_group;
+      bank = l.bank;
+      b.row = l.row;
+    }
+    b.controller = per_channel_ ? channel : channel * pseudo_channels_ + pseudo_channel;
+    b.pc = per_channel_ ? pseudo_channel : 0;
+    b.bank =
+        b.pc * banks_per_pc_ + (stack_id * bank_groups_ + bank_group) * banks_per_group_ + bank;
   }
 
   const DeviceModel& model_;
   const Options& options_;
   RequestSource& source_;
   std::unique_ptr<AddressMapping> mapping_;
+  SliceLayout layout_;
+  bool sliced_ = false;
+  bool per_channel_ = false;
+  int pseudo_channels_ = 1, banks_per_pc_ = 1, bank_groups_ = 1, banks_per_group_ = 1;
   std::optional<Cache> cache_;
   std::vector<Request> scratch_;
-  std::deque<Burst> queue_;
+  std::vector<Burst> buffer_;  // bursts of the last multi-burst request, from buffered_ on
+  std::size_t buffered_ = 0;
   std::uint64_t capacity_ = 0;
   std::uint64_t burst_ = 32;
+  std::uint64_t burst_mask_ = 0;  // burst_ - 1 when a power of two, else 0
   std::uint64_t requests_ = 0;
 };
+
+// Runs a controller alone through its ticks up to and including cycle `now`. A controller's ticks
+// depend only on its own state and on when it accepts requests, so each one runs lazily, up to
+// the cycle at which the front end next offers it a request (all at once at the end), and the
+// sequence of its ticks is the one a global cycle-by-cycle loop over all controllers would run.
+void advance(Controller& c, std::int64_t now) {
+  while (c.wake() <= now) c.tick(c.wake());
+}
 
 }  // namespace
 
@@ -126,48 +192,57 @@ Result simulate(const DeviceModel& model, const Options& options, RequestSource&
     ctrls.push_back(std::make_unique<Controller>(model, per_channel ? g.pseudo_channels : 1));
   }
   const int width = model.controller.issue_width;
+  const std::uint64_t hint = source.size_hint();
+  std::uint64_t accepted = 0;
+  // The front end's cycle and the requests it has issued in it.
+  std::int64_t now = 0;
+  int issued = 0;
   Burst pending;
   bool have = front.next(pending);
-  std::int64_t now = 0;
-  std::uint64_t accepted = 0;
-  const std::uint64_t hint = source.size_hint();
+  while (have) {
+    if (width > 0 && issued == width) {
+      ++now;
+      issued = 0;
+    }
+    if (static_cast<std::int64_t>(pending.cycle) > now) {
+      now = static_cast<std::int64_t>(pending.cycle);
+      issued = 0;
+    }
+    Controller& c = *ctrls[static_cast<std::size_t>(pending.controller)];
+    advance(c, now);
+    // A full queue blocks the front end until its controller makes room, which only the
+    // controller's own ticks do: the front end resumes at the first of them that leaves room.
+    while (!c.can_accept(pending.write)) {
+      now = c.wake();
+      c.tick(now);
+      issued = 0;
+    }
+    c.accept(pending.address, pending.write, pending.pc, pending.bank, pending.row, now);
+    ++issued;
+    ++accepted;
+    if ((accepted & 0xFFFF) == 0 && options.progress) {
+      const double done = hint > 0
+                              ? static_cast<double>(front.requests()) / static_cast<double>(hint)
+                              : source.progress();
+      options.progress(std::min(done, 1.0));
+    }
+    have = front.next(pending);
+  }
+  // Drain: every controller runs on to the first cycle at which all are idle (refresh keeps a
+  // controller's ticks going and may make an idle one busy again, so they end together).
+  for (auto& c : ctrls) advance(*c, now);
   while (true) {
-    // Run the controllers due now; gather when each needs to run next and whether any is busy.
     std::int64_t next = kNever;
     bool busy = false;
     for (auto& c : ctrls) {
-      if (c->wake() <= now) c->tick(now);
       busy = busy || !c->idle();
       next = std::min(next, c->wake());
     }
-    int issued = 0;
-    bool blocked = false;
-    while (have && (width <= 0 || issued < width) &&
-           static_cast<std::int64_t>(pending.cycle) <= now) {
-      auto& c = *ctrls[static_cast<std::size_t>(pending.controller)];
-      if (!c.can_accept(pending.write)) {
-        blocked = true;
-        break;
-      }
-      if (c.accept(pending.address, pending.write, pending.pc, pending.bank, pending.row, now)) {
-        busy = true;
-        next = std::min(next, c.wake());
-      }
-      ++issued;
-      ++accepted;
-      if (options.progress && (accepted & 0xFFFF) == 0) {
-        const double done = hint > 0
-                                ? static_cast<double>(front.requests()) / static_cast<double>(hint)
-                                : source.progress();
-        options.progress(std::min(done, 1.0));
-      }
-      have = front.next(pending);
-    }
-    if (!have && !busy) break;
-    if (have && !blocked) {
-      next = std::min(next, std::max(now + 1, static_cast<std::int64_t>(pending.cycle)));
-    }
+    if (!busy) break;
     now = std::max(next, now + 1);
+    for (auto& c : ctrls) {
+      if (c->wake() <= now) c->tick(now);
+    }
   }
   if (options.progress) options.progress(1.0);
 

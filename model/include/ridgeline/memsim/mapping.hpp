@@ -29,11 +29,35 @@ struct Location {
   std::int64_t column = 0;
 };
 
+// A run of address bits holding one field: (address >> shift) & mask.
+struct BitSlice {
+  int shift = 0;
+  std::uint64_t mask = 0;
+  std::uint64_t of(std::uint64_t address) const { return (address >> shift) & mask; }
+};
+
+// The fields of a mapping that are each a run of address bits, so that a decoder on the hot path
+// extracts them with a shift and a mask rather than a loop over fields. Valid for addresses
+// inside the device only: the most significant field may have any size (its slice takes every
+// bit above the others).
+struct SliceLayout {
+  BitSlice channel, pseudo_channel, stack_id, bank_group, bank, row;
+  // Hashed bank bits (a "+xor" order, power-of-two bank and group counts): bank ^= row &
+  // bank.mask, bank_group ^= (row >> bank_bits) & bank_group.mask.
+  bool xor_banks = false;
+  int bank_bits = 0;
+};
+
 class AddressMapping {
  public:
   virtual ~AddressMapping() = default;
   virtual Location map(std::uint64_t address) const = 0;
   virtual std::string describe() const = 0;
+  // The mapping as bit slices when it is one (map() gives the same fields); false otherwise.
+  virtual bool slice_layout(SliceLayout& layout) const {
+    (void)layout;
+    return false;
+  }
 };
 
 using MappingFactory =
