@@ -30,6 +30,22 @@ void run(benchmark::State& state, const char* device_id, const char* pattern,
   state.counters["GB/s"] = bandwidth / 1e9;
 }
 
+// The front end alone (pattern, address decode) against a sink: the floor under BM_Hbm3Random.
+void BM_Hbm3RandomFrontEndOnly(benchmark::State& state) {
+  const auto device = hw::SpecLibrary(RIDGELINE_HWSPECS_DIR).memory_device("ramulator2-hbm3-8hi");
+  const auto model = memsim::make_device_model(device, {});
+  const auto requests = static_cast<std::uint64_t>(state.range(0));
+  for (auto _ : state) {
+    memsim::PatternSpec spec;
+    spec.name = "random";
+    spec.requests = requests;
+    spec.request_size = 32;
+    auto source = memsim::make_pattern(spec, static_cast<std::uint64_t>(model.geometry.capacity()));
+    benchmark::DoNotOptimize(memsim::run_front_end(model, {}, *source));
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * requests));
+}
+
 void BM_Dramsim3Random(benchmark::State& s) {
   run(s, "dramsim3-hbm2-1ch", "random", 64);
 }
@@ -51,6 +67,7 @@ BENCHMARK(BM_Dramsim3Sequential)->Arg(200'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Hbm3Random)->Arg(200'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Hbm3Sequential)->Arg(200'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Hbm3eRandom)->Arg(200'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Hbm3RandomFrontEndOnly)->Arg(200'000)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -1,5 +1,6 @@
 #include "ridgeline/memsim/pattern.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "ridgeline/base/error.hpp"
@@ -15,30 +16,38 @@ std::uint64_t splitmix(std::uint64_t& state) {
   return z ^ (z >> 31);
 }
 
-// Base of the generated patterns: counts, the write decision and progress.
+// Base of the generated patterns: counts, the write decision and progress. `Pattern` supplies
+// address(i), called for i = 0, 1, 2, ... in turn, and kRandomWrites; it derives from
+// PatternSource<Pattern> (CRTP), so that a batch of requests costs one virtual call and the
+// addresses none.
+template <typename Pattern>
 class PatternSource : public RequestSource {
  public:
-  explicit PatternSource(const PatternSpec& spec) : spec_(spec), rng_(spec.seed) {}
+  explicit PatternSource(const PatternSpec& spec)
+      : spec_(spec), rng_(spec.seed), write_fraction_(1.0 - spec.read_fraction) {}
 
-  bool next(Request& request) override {
-    if (index_ >= spec_.requests) return false;
-    request.address = address(index_);
-    request.size = spec_.request_size;
-    request.write = is_write(index_);
-    request.cycle = 0;
-    ++index_;
-    return true;
+  bool next(Request& request) override { return next_batch(&request, 1) == 1; }
+  std::size_t next_batch(Request* out, std::size_t capacity) override {
+    const auto count =
+        static_cast<std::size_t>(std::min<std::uint64_t>(capacity, spec_.requests - index_));
+    auto& pattern = static_cast<Pattern&>(*this);
+    for (std::size_t k = 0; k < count; ++k) {
+      Request& request = out[k];
+      request.address = pattern.address(index_);  // before is_write: both may draw from rng_
+      request.size = spec_.request_size;
+      request.write = is_write(index_);
+      request.cycle = 0;
+      ++index_;
+    }
+    return count;
   }
   std::uint64_t size_hint() const override { return spec_.requests; }
 
  protected:
-  virtual std::uint64_t address(std::uint64_t i) = 0;
-  virtual bool random_writes() const { return false; }
-
   bool is_write(std::uint64_t i) {
-    const double w = 1.0 - spec_.read_fraction;
+    const double w = write_fraction_;
     if (w <= 0) return false;
-    if (random_writes()) {
+    if (Pattern::kRandomWrites) {
       return static_cast<double>(splitmix(rng_) >> 11) * 0x1.0p-53 < w;
     }
     // Evenly spread: request i is a write when floor((i + 1) w) > floor(i w).
@@ -46,25 +55,40 @@ class PatternSource : public RequestSource {
            std::floor(static_cast<double>(i) * w + 1e-9);
   }
 
-  std::uint64_t random_below(std::uint64_t n) { return splitmix(rng_) % n; }
+  // Uniform below n, as splitmix % n (a mask when n is a power of two: the same value, no
+  // division).
+  std::uint64_t random_below(std::uint64_t n) {
+    const std::uint64_t x = splitmix(rng_);
+    return (n & (n - 1)) == 0 ? x & (n - 1) : x % n;
+  }
 
   PatternSpec spec_;
   std::uint64_t rng_;
+  double write_fraction_;
   std::uint64_t index_ = 0;
 };
 
-class Sequential : public PatternSource {
+class Sequential : public PatternSource<Sequential> {
  public:
+  static constexpr bool kRandomWrites = false;
   using PatternSource::PatternSource;
-  std::uint64_t address(std::uint64_t i) override {
-    return i * spec_.request_size % spec_.footprint;
+  // i * request_size % footprint, stepped (the footprint is a multiple of the request size).
+  std::uint64_t address(std::uint64_t) {
+    const std::uint64_t address = next_;
+    next_ += spec_.request_size;
+    if (next_ >= spec_.footprint) next_ -= spec_.footprint;
+    return address;
   }
+
+ private:
+  std::uint64_t next_ = 0;
 };
 
-class Strided : public PatternSource {
+class Strided : public PatternSource<Strided> {
  public:
+  static constexpr bool kRandomWrites = false;
   using PatternSource::PatternSource;
-  std::uint64_t address(std::uint64_t i) override {
+  std::uint64_t address(std::uint64_t i) {
     // Walk the footprint with the stride; when it wraps, start again one request further on, so
     // that every request-sized block is visited once per pass.
     const std::uint64_t per_pass = std::max<std::uint64_t>(spec_.footprint / spec_.stride, 1);
@@ -73,21 +97,24 @@ class Strided : public PatternSource {
   }
 };
 
-class Random : public PatternSource {
+class Random : public PatternSource<Random> {
  public:
-  using PatternSource::PatternSource;
-  std::uint64_t address(std::uint64_t) override {
-    return random_below(spec_.footprint / spec_.request_size) * spec_.request_size;
-  }
-  bool random_writes() const override { return true; }
+  static constexpr bool kRandomWrites = true;
+  explicit Random(const PatternSpec& spec)
+      : PatternSource(spec), blocks_(spec.footprint / spec.request_size) {}
+  std::uint64_t address(std::uint64_t) { return random_below(blocks_) * spec_.request_size; }
+
+ private:
+  std::uint64_t blocks_;
 };
 
 // A GEMM operand read tile by tile: each tile is `tile_rows` rows of page_size bytes (the tile
 // width) at the matrix row pitch `stride`; tiles advance along the row, then down.
-class GemmTile : public PatternSource {
+class GemmTile : public PatternSource<GemmTile> {
  public:
+  static constexpr bool kRandomWrites = false;
   using PatternSource::PatternSource;
-  std::uint64_t address(std::uint64_t i) override {
+  std::uint64_t address(std::uint64_t i) {
     const std::uint64_t per_row = std::max<std::uint64_t>(spec_.page_size / spec_.request_size, 1);
     const std::uint64_t tile_rows = 128;
     const std::uint64_t per_tile = per_row * tile_rows;
@@ -103,10 +130,11 @@ class GemmTile : public PatternSource {
 
 // Decode attention over a paged KV cache: pages of page_size bytes at random places of the
 // footprint (a page table), each read whole, in order.
-class KvGather : public PatternSource {
+class KvGather : public PatternSource<KvGather> {
  public:
+  static constexpr bool kRandomWrites = false;
   using PatternSource::PatternSource;
-  std::uint64_t address(std::uint64_t i) override {
+  std::uint64_t address(std::uint64_t i) {
     const std::uint64_t per_page = std::max<std::uint64_t>(spec_.page_size / spec_.request_size, 1);
     if (i % per_page == 0) page_ = random_below(spec_.footprint / spec_.page_size);
     return page_ * spec_.page_size + (i % per_page) * spec_.request_size;

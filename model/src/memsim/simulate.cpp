@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <array>
 #include <sstream>
 
 #include "ridgeline/base/error.hpp"
@@ -57,8 +58,12 @@ class FrontEnd {
       return true;
     }
     while (true) {
-      Request request;
-      if (!source_.next(request)) return false;
+      if (taken_ == batch_size_) {
+        batch_size_ = source_.next_batch(batch_.data(), batch_.size());
+        taken_ = 0;
+        if (batch_size_ == 0) return false;
+      }
+      Request request = batch_[taken_++];
       ++requests_;
       if (request.size == 0) request.size = options_.request_size;
       if (request.size == 0) request.size = static_cast<std::uint32_t>(burst_);
@@ -159,6 +164,8 @@ class FrontEnd {
   bool per_channel_ = false;
   int pseudo_channels_ = 1, banks_per_pc_ = 1, bank_groups_ = 1, banks_per_group_ = 1;
   std::optional<Cache> cache_;
+  std::array<Request, 64> batch_;  // the source's requests, from taken_ on
+  std::size_t batch_size_ = 0, taken_ = 0;
   std::vector<Request> scratch_;
   std::vector<Burst> buffer_;  // bursts of the last multi-burst request, from buffered_ on
   std::size_t buffered_ = 0;
@@ -177,6 +184,17 @@ void advance(Controller& c, std::int64_t now) {
 }
 
 }  // namespace
+
+std::uint64_t run_front_end(const DeviceModel& model, const Options& options,
+                            RequestSource& source) {
+  FrontEnd front(model, options, source);
+  std::uint64_t sum = 0;
+  for (Burst burst; front.next(burst);) {
+    sum += static_cast<std::uint64_t>(burst.controller) ^ static_cast<std::uint64_t>(burst.bank) ^
+           static_cast<std::uint64_t>(burst.row) ^ burst.address;
+  }
+  return sum;
+}
 
 Result simulate(const hw::MemoryDevice& device, const Options& options, RequestSource& source) {
   return simulate(make_device_model(device, options.device), options, source);

@@ -7,6 +7,7 @@
 // Equations and mechanisms: docs/model.md "HBM timing model"; user guide: docs/memsim.md.
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -34,6 +35,13 @@ class RequestSource {
   virtual ~RequestSource() = default;
   // Next request; false at the end.
   virtual bool next(Request& request) = 0;
+  // Up to `capacity` next requests into `out`; the count, 0 at the end. The front end reads
+  // through this (one virtual call per batch for the sources that override it). The default
+  // reads one request, so that where() still names the request being checked: sources whose
+  // errors point into a file keep it.
+  virtual std::size_t next_batch(Request* out, std::size_t capacity) {
+    return capacity > 0 && next(out[0]) ? 1 : 0;
+  }
   // Where the last request came from ("file", "line 12"), for errors; empty for synthetic ones.
   virtual std::string file() const { return {}; }
   virtual std::string where() const { return {}; }
@@ -118,5 +126,10 @@ struct Result {
 // and line) and ModelError for an impossible configuration.
 Result simulate(const hw::MemoryDevice& device, const Options& options, RequestSource& source);
 Result simulate(const DeviceModel& model, const Options& options, RequestSource& source);
+
+// The front end alone (source, cache, address decode) feeding a sink that takes every burst at
+// once: a checksum of the decoded bursts. For benchmarks: the floor under simulate()'s cost.
+std::uint64_t run_front_end(const DeviceModel& model, const Options& options,
+                            RequestSource& source);
 
 }  // namespace ridgeline::memsim
