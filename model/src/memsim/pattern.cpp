@@ -87,14 +87,30 @@ class Sequential : public PatternSource<Sequential> {
 class Strided : public PatternSource<Strided> {
  public:
   static constexpr bool kRandomWrites = false;
-  using PatternSource::PatternSource;
-  std::uint64_t address(std::uint64_t i) {
-    // Walk the footprint with the stride; when it wraps, start again one request further on, so
-    // that every request-sized block is visited once per pass.
-    const std::uint64_t per_pass = std::max<std::uint64_t>(spec_.footprint / spec_.stride, 1);
-    const std::uint64_t pass = i / per_pass;
-    return ((i % per_pass) * spec_.stride + pass * spec_.request_size) % spec_.footprint;
+  explicit Strided(const PatternSpec& spec)
+      : PatternSource(spec), per_pass_(std::max<std::uint64_t>(spec.footprint / spec.stride, 1)) {}
+  // Walk the footprint with the stride; when it wraps, start again one request further on, so
+  // that every request-sized block is visited once per pass: ((i % per_pass) * stride + (i /
+  // per_pass) * request_size) % footprint, stepped without a division (both terms stay below the
+  // footprint, so their sum wraps at most once).
+  std::uint64_t address(std::uint64_t) {
+    std::uint64_t address = in_pass_ + pass_offset_;
+    if (address >= spec_.footprint) address -= spec_.footprint;
+    in_pass_ += spec_.stride;
+    if (++step_ == per_pass_) {
+      step_ = 0;
+      in_pass_ = 0;
+      pass_offset_ += spec_.request_size;
+      if (pass_offset_ >= spec_.footprint) pass_offset_ -= spec_.footprint;
+    }
+    return address;
   }
+
+ private:
+  std::uint64_t per_pass_;
+  std::uint64_t step_ = 0;         // i % per_pass
+  std::uint64_t in_pass_ = 0;      // (i % per_pass) * stride
+  std::uint64_t pass_offset_ = 0;  // (i / per_pass) * request_size % footprint
 };
 
 class Random : public PatternSource<Random> {
@@ -108,24 +124,39 @@ class Random : public PatternSource<Random> {
   std::uint64_t blocks_;
 };
 
-// A GEMM operand read tile by tile: each tile is `tile_rows` rows of page_size bytes (the tile
+// A GEMM operand read tile by tile: each tile is kTileRows (128) rows of page_size bytes (the tile
 // width) at the matrix row pitch `stride`; tiles advance along the row, then down.
 class GemmTile : public PatternSource<GemmTile> {
  public:
   static constexpr bool kRandomWrites = false;
-  using PatternSource::PatternSource;
-  std::uint64_t address(std::uint64_t i) {
-    const std::uint64_t per_row = std::max<std::uint64_t>(spec_.page_size / spec_.request_size, 1);
-    const std::uint64_t tile_rows = 128;
-    const std::uint64_t per_tile = per_row * tile_rows;
-    const std::uint64_t tile = i / per_tile, within = i % per_tile;
-    const std::uint64_t tiles_across = std::max<std::uint64_t>(spec_.stride / spec_.page_size, 1);
-    const std::uint64_t tile_col = tile % tiles_across, tile_row = tile / tiles_across;
-    const std::uint64_t row = tile_row * tile_rows + within / per_row;
-    return (row * spec_.stride + tile_col * spec_.page_size +
-            (within % per_row) * spec_.request_size) %
-           spec_.footprint;
+  explicit GemmTile(const PatternSpec& spec)
+      : PatternSource(spec),
+        per_row_(std::max<std::uint64_t>(spec.page_size / spec.request_size, 1)),
+        tiles_across_(std::max<std::uint64_t>(spec.stride / spec.page_size, 1)) {}
+  // Request i: tile = i / (per_row * kTileRows) at (tile / tiles_across, tile % tiles_across),
+  // row within it and column within the row from the rest; the indices are stepped as counters.
+  std::uint64_t address(std::uint64_t) {
+    const std::uint64_t row = tile_row_ * kTileRows + row_in_tile_;
+    const std::uint64_t address =
+        (row * spec_.stride + tile_col_ * spec_.page_size + column_ * spec_.request_size) %
+        spec_.footprint;
+    if (++column_ == per_row_) {
+      column_ = 0;
+      if (++row_in_tile_ == kTileRows) {
+        row_in_tile_ = 0;
+        if (++tile_col_ == tiles_across_) {
+          tile_col_ = 0;
+          ++tile_row_;
+        }
+      }
+    }
+    return address;
   }
+
+ private:
+  static constexpr std::uint64_t kTileRows = 128;
+  std::uint64_t per_row_, tiles_across_;
+  std::uint64_t column_ = 0, row_in_tile_ = 0, tile_col_ = 0, tile_row_ = 0;
 };
 
 // Decode attention over a paged KV cache: pages of page_size bytes at random places of the
@@ -133,14 +164,20 @@ class GemmTile : public PatternSource<GemmTile> {
 class KvGather : public PatternSource<KvGather> {
  public:
   static constexpr bool kRandomWrites = false;
-  using PatternSource::PatternSource;
-  std::uint64_t address(std::uint64_t i) {
-    const std::uint64_t per_page = std::max<std::uint64_t>(spec_.page_size / spec_.request_size, 1);
-    if (i % per_page == 0) page_ = random_below(spec_.footprint / spec_.page_size);
-    return page_ * spec_.page_size + (i % per_page) * spec_.request_size;
+  explicit KvGather(const PatternSpec& spec)
+      : PatternSource(spec),
+        per_page_(std::max<std::uint64_t>(spec.page_size / spec.request_size, 1)),
+        pages_(spec.footprint / spec.page_size) {}
+  std::uint64_t address(std::uint64_t) {
+    if (in_page_ == 0) page_ = random_below(pages_);
+    const std::uint64_t address = page_ * spec_.page_size + in_page_ * spec_.request_size;
+    if (++in_page_ == per_page_) in_page_ = 0;  // i % per_page
+    return address;
   }
 
  private:
+  std::uint64_t per_page_, pages_;
+  std::uint64_t in_page_ = 0;
   std::uint64_t page_ = 0;
 };
 
