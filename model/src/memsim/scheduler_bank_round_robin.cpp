@@ -94,6 +94,7 @@ class BankRoundRobin : public Scheduler {
       fresh = -1;
       (column ? col_used : row_used) = true;
       if (column) {
+        if (indexed_) remove_entry(found.queue, found.position, static_cast<int>(queue.size()));
         queue.erase(queue.begin() + found.position);
         --c.command_queued;
         c.transfer_blocked[0] = c.transfer_blocked[1] = false;
@@ -122,8 +123,10 @@ class BankRoundRobin : public Scheduler {
   void set_up(Controller& c) {
     set_up_ = true;
     queues_ = static_cast<int>(c.command_q.size());
-    indexed_ = queues_ <= 64;
+    indexed_ = queues_ <= 64 && c.cfg.command_queue <= 64;
     if (!indexed_) return;
+    depth_ = c.cfg.command_queue;
+    entry_row_.assign(static_cast<std::size_t>(queues_ * depth_), -1);
     const auto& g = c.model.geometry;
     bank_group_size_ = g.banks_per_group;
     domain_size_ = g.bank_groups * g.banks_per_group;
@@ -154,39 +157,63 @@ class BankRoundRobin : public Scheduler {
   void summarize(const Controller& c, int q) {
     const std::uint64_t bit = std::uint64_t{1} << q;
     for (auto& m : offers_) m &= ~bit;
-    const auto& queue = c.command_q[static_cast<std::size_t>(q)];
-    if (static_cast<int>(queue.size()) < c.cfg.command_queue) {
-      room_ |= bit;
-    } else {
-      room_ &= ~bit;
-    }
-    if (queue.empty()) return;
+    const auto size = static_cast<int>(c.command_q[static_cast<std::size_t>(q)].size());
+    room_ = size < depth_ ? room_ | bit : room_ & ~bit;
+    if (size == 0) return;
     const auto& bank = c.banks[static_cast<std::size_t>(q)];
     if (bank.open_row < 0) {
       offers_[kAct] |= bit;
       return;
     }
-    int hits = 0, first_read = -1, first_write = -1;
-    for (std::size_t i = 0; i < queue.size(); ++i) {
-      const Slot& slot = c.slots[static_cast<std::size_t>(queue[i])];
-      if (slot.row != bank.open_row) continue;
-      ++hits;
-      int& first = slot.write ? first_write : first_read;
-      if (first < 0) first = static_cast<int>(i);
-    }
-    if (first_read >= 0) {
+    const std::uint64_t hits = hit_bits_[static_cast<std::size_t>(q)];
+    const std::uint64_t writes = write_bits_[static_cast<std::size_t>(q)];
+    const std::uint64_t read_hits = hits & ~writes, write_hits = hits & writes;
+    if (read_hits != 0) {
       offers_[kRd] |= bit;
-      read_position_[static_cast<std::size_t>(q)] = static_cast<std::uint8_t>(first_read);
+      read_position_[static_cast<std::size_t>(q)] =
+          static_cast<std::uint8_t>(std::countr_zero(read_hits));
     }
-    if (first_write >= 0) {
+    if (write_hits != 0) {
       offers_[kWr] |= bit;
-      write_position_[static_cast<std::size_t>(q)] = static_cast<std::uint8_t>(first_write);
+      write_position_[static_cast<std::size_t>(q)] =
+          static_cast<std::uint8_t>(std::countr_zero(write_hits));
     }
     // Only the oldest request may close the row, and not while hits to it are queued, unless the
     // row has served row_hit_cap of them.
-    const bool oldest_misses = c.slots[static_cast<std::size_t>(queue[0])].row != bank.open_row;
     const int cap = c.cfg.row_hit_cap;
-    if (oldest_misses && (hits == 0 || (cap > 0 && bank.hits >= cap))) offers_[kPre] |= bit;
+    if ((hits & 1) == 0 && (hits == 0 || (cap > 0 && bank.hits >= cap))) offers_[kPre] |= bit;
+  }
+
+  // Bit i of hit_bits_[q]: request i of queue q hits its bank's open row (after the row changed).
+  void recount_hits(const Controller& c, int q) {
+    const std::int64_t open = c.banks[static_cast<std::size_t>(q)].open_row;
+    const auto size = static_cast<int>(c.command_q[static_cast<std::size_t>(q)].size());
+    const std::int64_t* rows = entry_row_.data() + static_cast<std::ptrdiff_t>(q) * depth_;
+    std::uint64_t hits = 0;
+    for (int i = 0; i < size; ++i) hits |= static_cast<std::uint64_t>(rows[i] == open) << i;
+    hit_bits_[static_cast<std::size_t>(q)] = hits;
+  }
+
+  // A request joined queue q (at its end).
+  void push_entry(const Controller& c, int q, const Slot& slot) {
+    const auto i = static_cast<int>(c.command_q[static_cast<std::size_t>(q)].size()) - 1;
+    entry_row_[static_cast<std::size_t>(q * depth_ + i)] = slot.row;
+    const std::uint64_t bit = std::uint64_t{1} << i;
+    if (slot.write) write_bits_[static_cast<std::size_t>(q)] |= bit;
+    if (slot.row == c.banks[static_cast<std::size_t>(q)].open_row) {
+      hit_bits_[static_cast<std::size_t>(q)] |= bit;
+    }
+  }
+
+  // Request `position` left queue q (which held `size` before): the later ones move up.
+  void remove_entry(int q, int position, int size) {
+    std::int64_t* rows = entry_row_.data() + static_cast<std::ptrdiff_t>(q) * depth_;
+    std::copy(rows + position + 1, rows + size, rows + position);
+    const std::uint64_t below = (std::uint64_t{1} << position) - 1;
+    for (auto* bits :
+         {&hit_bits_[static_cast<std::size_t>(q)], &write_bits_[static_cast<std::size_t>(q)]}) {
+      *bits = (*bits & below) | ((*bits >> 1) & ~below);
+    }
   }
 
   // The bank and bank-group part of the ready time of each kind queue q offers.
@@ -219,6 +246,7 @@ class BankRoundRobin : public Scheduler {
   // A command went to bank q: its queue, row and hit count changed, and the bank group's terms of
   // the command's kind (ACT: tRRD_L; RD/WR: tCCD_L, tWTR_L).
   void note_bank(const Controller& c, int q, Cmd cmd) {
+    if (!is_column(cmd) || cmd == Cmd::rda || cmd == Cmd::wra) recount_hits(c, q);
     summarize(c, q);
     update_local(c, q);
     if (cmd == Cmd::pre) return;
@@ -240,6 +268,7 @@ class BankRoundRobin : public Scheduler {
   void note_pc(const Controller& c, int pc) {
     const int first = pc * c.banks_per_pc;
     for (int b = first; b < first + c.banks_per_pc; ++b) {
+      recount_hits(c, b);
       summarize(c, b);
       update_local(c, b);
     }
@@ -476,6 +505,7 @@ class BankRoundRobin : public Scheduler {
       waiting_[w] &= ~(std::uint64_t{1} << bank);
     }
     if (c.draining > 0) --c.draining;
+    push_entry(c, bank, c.slots[static_cast<std::size_t>(index)]);
     summarize(c, bank);
     update_local(c, bank);
     return true;
@@ -502,6 +532,12 @@ class BankRoundRobin : public Scheduler {
   }
 
   bool set_up_ = false;
+  // Each command queue's requests as bitmasks: bit i of hit_bits_[q] / write_bits_[q]: request i
+  // hits the open row / is a write; entry_row_[q * depth_ + i]: its row.
+  int depth_ = 0;
+  std::vector<std::int64_t> entry_row_;
+  std::array<std::uint64_t, 64> hit_bits_{};
+  std::array<std::uint64_t, 64> write_bits_{};
   // No command can issue before this cycle (the next ready time found at the end of the last
   // step), while no command or transfer has changed the queues and no refresh is pending since.
   std::int64_t quiet_until_ = -1;
