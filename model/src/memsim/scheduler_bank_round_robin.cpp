@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <limits>
 
@@ -13,14 +14,40 @@ namespace ridgeline::memsim {
 // column command may pair up with dual issue). Within a bank queue the oldest request whose next
 // command is ready goes first; a precharge for a conflicting request waits while a request to the
 // open row is still queued, unless the row has served row_hit_cap hits.
+//
+// Up to 64 bank queues, the decision works on bitmasks (the "indexed" path). A bank queue offers
+// at most one command of each kind: ACT (closed bank: its oldest request), PRE (the oldest request
+// misses the open row and may close it), RD and WR (the oldest read / write that hits the open
+// row); all requests of a kind in a queue share the kind's ready time. That ready time splits into
+//   shared: the buses and the pseudo-channel and stack-ID terms, one value per stack ID (domain);
+//   local:  the bank and bank-group terms, one value per queue (local_ready_),
+// so ready = max(shared, local) exactly. A local part changes only when a command goes to the
+// bank's group or a refresh to its pseudo-channel, and is then recomputed for those banks. Per
+// kind and domain the least local part is kept, so the earliest ready time of a kind is
+// max(shared, least local): a decision looks at single queues only for kinds where that has
+// passed, and the next cycle anything can issue is exact, so the controller sleeps until then. More
+// than 64 queues take the walk over every queue (find_walk) with per-queue bounds
+// (Controller::queue_wait).
 
 namespace {
+
+enum Kind : int { kAct = 0, kPre = 1, kRd = 2, kWr = 3 };
+constexpr int kKinds = 4;
 
 class BankRoundRobin : public Scheduler {
  public:
   std::int64_t step(Controller& c, std::int64_t now) override {
+    if (!set_up_) set_up(c);
+    if (now < quiet_until_ && c.refresh_q.empty()) {
+      // Woken by a new request: no command can go yet, only a transfer.
+      if (!transfer(c)) return quiet_until_;
+      quiet_until_ = -1;
+      return now + 1;
+    }
+    quiet_until_ = -1;
     std::int64_t earliest = kNever;
     bool issued = false;
+    std::uint64_t blocked = 0;  // queues the front refresh job holds (indexed path)
     int blocked_pc = -1, blocked_bank = -1;
     if (!c.refresh_q.empty()) {
       const RefreshJob job = c.refresh_q.front();
@@ -29,6 +56,7 @@ class BankRoundRobin : public Scheduler {
       if (ready <= now) {
         c.issue_refresh(job, cmd, now);
         issued = true;
+        if (indexed_) note_pc(c, job.pc);
       } else {
         earliest = std::min(earliest, ready);
       }
@@ -38,13 +66,21 @@ class BankRoundRobin : public Scheduler {
         } else {
           blocked_pc = job.pc;
         }
+        if (indexed_) blocked = blocked_mask(c, job);
       }
     }
     bool row_used = issued, col_used = false;
     int attempts = issued ? (c.cfg.dual_issue ? 1 : 0) : (c.cfg.dual_issue ? 2 : 1);
     int start = c.round_robin;
+    // The earliest ready time from the last look at the queues, while no command went out since
+    // (-1: none such).
+    std::int64_t fresh = -1;
     while (attempts-- > 0) {
-      Candidate found = find(c, now, start, blocked_pc, blocked_bank, earliest);
+      std::int64_t seen = kNever;
+      Candidate found = indexed_ ? find(c, now, start, blocked, seen)
+                                 : find_walk(c, now, start, blocked_pc, blocked_bank, seen);
+      earliest = std::min(earliest, seen);
+      fresh = seen;
       if (found.queue < 0) break;
       start = found.queue;
       c.round_robin = found.queue;
@@ -55,19 +91,26 @@ class BankRoundRobin : public Scheduler {
       Slot& slot = c.slots[static_cast<std::size_t>(index)];
       c.issue(found.cmd, slot.bank, now, &slot);
       issued = true;
+      fresh = -1;
       (column ? col_used : row_used) = true;
       if (column) {
+        if (indexed_) remove_entry(found.queue, found.position, static_cast<int>(queue.size()));
         queue.erase(queue.begin() + found.position);
-        if (queue.empty()) live_ &= ~(std::uint64_t{1} << (found.queue & 63));
         --c.command_queued;
         c.transfer_blocked[0] = c.transfer_blocked[1] = false;
         c.finish(index, now);
       }
+      if (indexed_) note_bank(c, found.queue, found.cmd);
       if (!c.cfg.dual_issue) break;
     }
     const bool moved = transfer(c);
-    if (issued || moved) return now + 1;
-    return earliest;
+    if (moved) return now + 1;
+    if (!indexed_) return issued ? now + 1 : earliest;
+    // The next cycle anything can issue: nothing changes until then (a new request wakes the
+    // controller in the next cycle anyway), and the transfer is blocked until a command leaves.
+    if (!c.refresh_q.empty()) return next_ready(c, now);
+    quiet_until_ = fresh >= 0 ? fresh : next_ready(c, now);
+    return quiet_until_;
   }
 
  private:
@@ -77,47 +120,276 @@ class BankRoundRobin : public Scheduler {
     Cmd cmd = Cmd::none;
   };
 
-  // The first bank queue after `start`, round-robin, with a command ready at `now`. `earliest`
-  // takes a lower bound of the ready times of the queues visited (all of them when none is ready;
-  // when one is, the caller issues and `earliest` is not used).
-  Candidate find(Controller& c, std::int64_t now, int start, int blocked_pc, int blocked_bank,
-                 std::int64_t& earliest) {
-    const int queues = static_cast<int>(c.command_q.size());
-    if (queues > 64) return find_walk(c, now, start, blocked_pc, blocked_bank, earliest);
-    // Up to 64 queues: only the non-empty, unblocked ones whose bound has expired are visited, in
-    // round-robin order; the bounds of the others go into `earliest` (a minimum, so the order of
-    // the walk does not change it).
-    std::uint64_t live = live_;
-    if (blocked_bank >= 0) live &= ~(std::uint64_t{1} << blocked_bank);
-    if (blocked_pc >= 0) {
-      const std::uint64_t pc_bits =
-          c.banks_per_pc >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << c.banks_per_pc) - 1;
-      live &= ~(pc_bits << (blocked_pc * c.banks_per_pc));
+  void set_up(Controller& c) {
+    set_up_ = true;
+    queues_ = static_cast<int>(c.command_q.size());
+    indexed_ = queues_ <= 64 && c.cfg.command_queue <= 64;
+    if (!indexed_) return;
+    depth_ = c.cfg.command_queue;
+    entry_row_.assign(static_cast<std::size_t>(queues_ * depth_), -1);
+    const auto& g = c.model.geometry;
+    bank_group_size_ = g.banks_per_group;
+    domain_size_ = g.bank_groups * g.banks_per_group;
+    const auto domains = c.sids.size();
+    domain_pc_.assign(domains, 0);
+    domains_ = static_cast<int>(domains);
+    for (auto& m : min_local_) std::fill(std::begin(m), std::end(m), kNever);
+    for (auto& r : local_ready_) r.fill(kNever);
+    for (int q = 0; q < queues_; ++q) {
+      const auto& bank = c.banks[static_cast<std::size_t>(q)];
+      domain_[static_cast<std::size_t>(q)] = bank.sid;
+      domain_pc_[static_cast<std::size_t>(bank.sid)] = bank.pc;
+      summarize(c, q);
+      update_local(c, q);
     }
-    std::uint64_t due = 0;
-    const std::int64_t* waits = c.queue_wait.data();
-    for (std::uint64_t bits = live; bits != 0; bits &= bits - 1) {
-      const int q = std::countr_zero(bits);
-      const std::int64_t wait = waits[q];
-      if (wait > now) {
-        earliest = std::min(earliest, wait);
-      } else {
-        due |= std::uint64_t{1} << q;
-      }
-    }
-    // Queues start + 1 .. queues - 1 first, then 0 .. start.
-    const int first = start < 0 ? 0 : start % queues + 1;
-    const std::uint64_t after = first >= 64 ? 0 : due & (~std::uint64_t{0} << first);
-    for (std::uint64_t part : {after, due & ~after}) {
-      for (; part != 0; part &= part - 1) {
-        const Candidate found = visit(c, now, std::countr_zero(part), earliest);
-        if (found.queue >= 0) return found;
-      }
-    }
-    return {};
   }
 
-  // The walk over every queue (more than 64 queues).
+  // The queues a refresh job holds back.
+  static std::uint64_t blocked_mask(const Controller& c, const RefreshJob& job) {
+    if (job.bank >= 0) return std::uint64_t{1} << job.bank;
+    const std::uint64_t pc_bits =
+        c.banks_per_pc >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << c.banks_per_pc) - 1;
+    return pc_bits << (job.pc * c.banks_per_pc);
+  }
+
+  // Which kinds of command queue q offers, and where (after its queue, its bank's row or its hit
+  // count changed), and whether it has room for another transaction.
+  void summarize(const Controller& c, int q) {
+    const std::uint64_t bit = std::uint64_t{1} << q;
+    for (auto& m : offers_) m &= ~bit;
+    const auto size = static_cast<int>(c.command_q[static_cast<std::size_t>(q)].size());
+    room_ = size < depth_ ? room_ | bit : room_ & ~bit;
+    if (size == 0) return;
+    const auto& bank = c.banks[static_cast<std::size_t>(q)];
+    if (bank.open_row < 0) {
+      offers_[kAct] |= bit;
+      return;
+    }
+    const std::uint64_t hits = hit_bits_[static_cast<std::size_t>(q)];
+    const std::uint64_t writes = write_bits_[static_cast<std::size_t>(q)];
+    const std::uint64_t read_hits = hits & ~writes, write_hits = hits & writes;
+    if (read_hits != 0) {
+      offers_[kRd] |= bit;
+      read_position_[static_cast<std::size_t>(q)] =
+          static_cast<std::uint8_t>(std::countr_zero(read_hits));
+    }
+    if (write_hits != 0) {
+      offers_[kWr] |= bit;
+      write_position_[static_cast<std::size_t>(q)] =
+          static_cast<std::uint8_t>(std::countr_zero(write_hits));
+    }
+    // Only the oldest request may close the row, and not while hits to it are queued, unless the
+    // row has served row_hit_cap of them.
+    const int cap = c.cfg.row_hit_cap;
+    if ((hits & 1) == 0 && (hits == 0 || (cap > 0 && bank.hits >= cap))) offers_[kPre] |= bit;
+  }
+
+  // Bit i of hit_bits_[q]: request i of queue q hits its bank's open row (after the row changed).
+  void recount_hits(const Controller& c, int q) {
+    const std::int64_t open = c.banks[static_cast<std::size_t>(q)].open_row;
+    const auto size = static_cast<int>(c.command_q[static_cast<std::size_t>(q)].size());
+    const std::int64_t* rows = entry_row_.data() + static_cast<std::ptrdiff_t>(q) * depth_;
+    std::uint64_t hits = 0;
+    for (int i = 0; i < size; ++i) hits |= static_cast<std::uint64_t>(rows[i] == open) << i;
+    hit_bits_[static_cast<std::size_t>(q)] = hits;
+  }
+
+  // A request joined queue q (at its end).
+  void push_entry(const Controller& c, int q, const Slot& slot) {
+    const auto i = static_cast<int>(c.command_q[static_cast<std::size_t>(q)].size()) - 1;
+    entry_row_[static_cast<std::size_t>(q * depth_ + i)] = slot.row;
+    const std::uint64_t bit = std::uint64_t{1} << i;
+    if (slot.write) write_bits_[static_cast<std::size_t>(q)] |= bit;
+    if (slot.row == c.banks[static_cast<std::size_t>(q)].open_row) {
+      hit_bits_[static_cast<std::size_t>(q)] |= bit;
+    }
+  }
+
+  // Request `position` left queue q (which held `size` before): the later ones move up.
+  void remove_entry(int q, int position, int size) {
+    std::int64_t* rows = entry_row_.data() + static_cast<std::ptrdiff_t>(q) * depth_;
+    std::copy(rows + position + 1, rows + size, rows + position);
+    const std::uint64_t below = (std::uint64_t{1} << position) - 1;
+    for (auto* bits :
+         {&hit_bits_[static_cast<std::size_t>(q)], &write_bits_[static_cast<std::size_t>(q)]}) {
+      *bits = (*bits & below) | ((*bits >> 1) & ~below);
+    }
+  }
+
+  // The bank and bank-group part of the ready time of each kind queue q offers.
+  void update_local(const Controller& c, int q) {
+    const auto& bank = c.banks[static_cast<std::size_t>(q)];
+    const auto& group = c.groups[static_cast<std::size_t>(bank.group)];
+    set_local(kAct, q, std::max(bank.next_act, group.next_act));
+    set_local(kPre, q, bank.next_pre);
+    set_local(kRd, q, std::max(bank.next_rd, group.next_rd));
+    set_local(kWr, q, std::max(bank.next_wr, group.next_wr));
+  }
+
+  // Sets local_ready_[k][q] (kNever unless q offers kind k), keeping its domain's minimum exact
+  // or marking it for a recount.
+  void set_local(int k, int q, std::int64_t value) {
+    if (((offers_[k] >> q) & 1) == 0) value = kNever;
+    std::int64_t& slot = local_ready_[k][static_cast<std::size_t>(q)];
+    const std::int64_t old = slot;
+    if (old == value) return;  // the common case: most commands leave most terms alone
+    slot = value;
+    const int d = domain_[static_cast<std::size_t>(q)];
+    std::int64_t& least = min_local_[k][d];
+    if (value < least) {
+      least = value;
+    } else if (old == least) {
+      dirty_[k] |= std::uint64_t{1} << d;  // the minimum may have risen
+    }
+  }
+
+  // A command went to bank q: its queue, row and hit count changed, and the bank group's terms of
+  // the command's kind (ACT: tRRD_L; RD/WR: tCCD_L, tWTR_L).
+  void note_bank(const Controller& c, int q, Cmd cmd) {
+    if (!is_column(cmd) || cmd == Cmd::rda || cmd == Cmd::wra) recount_hits(c, q);
+    summarize(c, q);
+    update_local(c, q);
+    if (cmd == Cmd::pre) return;
+    const bool act = cmd == Cmd::act;
+    const int first = q - q % bank_group_size_;
+    for (int b = first; b < first + bank_group_size_; ++b) {
+      const auto& bank = c.banks[static_cast<std::size_t>(b)];
+      const auto& group = c.groups[static_cast<std::size_t>(bank.group)];
+      if (act) {
+        set_local(kAct, b, std::max(bank.next_act, group.next_act));
+      } else {
+        set_local(kRd, b, std::max(bank.next_rd, group.next_rd));
+        set_local(kWr, b, std::max(bank.next_wr, group.next_wr));
+      }
+    }
+  }
+
+  // A refresh command went to pseudo-channel pc.
+  void note_pc(const Controller& c, int pc) {
+    const int first = pc * c.banks_per_pc;
+    for (int b = first; b < first + c.banks_per_pc; ++b) {
+      recount_hits(c, b);
+      summarize(c, b);
+      update_local(c, b);
+    }
+  }
+
+  // Shared parts of the ready times in domain d (a stack ID): buses, pseudo-channel, stack ID.
+  void shared(const Controller& c, int d, std::int64_t row_bus, std::int64_t col_bus,
+              std::int64_t (&out)[kKinds]) const {
+    const auto& pc = c.pc_state[static_cast<std::size_t>(domain_pc_[static_cast<std::size_t>(d)])];
+    const auto& sid = c.sids[static_cast<std::size_t>(d)];
+    out[kAct] = std::max({row_bus, pc.next_act, pc.faw[pc.faw_head] + c.t.FAW});
+    out[kPre] = std::max(row_bus, pc.next_pre);
+    out[kRd] = std::max({col_bus, pc.next_rd, sid.next_rd});
+    out[kWr] = std::max({col_bus, pc.next_wr, sid.next_wr});
+  }
+
+  // The minimum of n values, with independent chains so the compares overlap.
+  static std::int64_t range_min(const std::int64_t* v, int n) {
+    std::int64_t a = kNever, b = kNever, c = kNever, d = kNever;
+    int i = 0;
+    for (; i + 4 <= n; i += 4) {
+      a = std::min(a, v[i]);
+      b = std::min(b, v[i + 1]);
+      c = std::min(c, v[i + 2]);
+      d = std::min(d, v[i + 3]);
+    }
+    for (; i < n; ++i) a = std::min(a, v[i]);
+    return std::min(std::min(a, b), std::min(c, d));
+  }
+
+  // Per kind, the queues whose command of that kind is ready at `now` (into `ready`); returns the
+  // earliest ready time over all queues (at most `now` when one is ready).
+  std::int64_t evaluate(const Controller& c, std::int64_t now, std::uint64_t (&ready)[kKinds]) {
+    const std::int64_t row_bus = c.row_bus_ready();
+    const std::int64_t col_bus = c.col_bus_ready();
+    std::int64_t earliest = kNever;
+    const int domains = domains_;
+    for (int d = 0; d < domains; ++d) {
+      const int begin = d * domain_size_;
+      const auto& pc =
+          c.pc_state[static_cast<std::size_t>(domain_pc_[static_cast<std::size_t>(d)])];
+      const auto& sid = c.sids[static_cast<std::size_t>(d)];
+      const auto kind = [&](int k, std::int64_t share) {
+        const std::int64_t* local = local_ready_[k].data() + begin;
+        std::int64_t& least = min_local_[k][d];
+        if (((dirty_[k] >> d) & 1) != 0) {
+          least = range_min(local, domain_size_);
+          dirty_[k] &= ~(std::uint64_t{1} << d);
+        }
+        const std::int64_t first = std::max(share, least);
+        earliest = std::min(earliest, first);
+        if (first > now) return;
+        std::uint64_t mask = 0;
+        for (int i = 0; i < domain_size_; ++i) {
+          mask |= static_cast<std::uint64_t>(local[i] <= now) << i;
+        }
+        ready[k] |= mask << begin;
+      };
+      kind(kAct, std::max({row_bus, pc.next_act, pc.faw[pc.faw_head] + c.t.FAW}));
+      kind(kPre, std::max(row_bus, pc.next_pre));
+      kind(kRd, std::max({col_bus, pc.next_rd, sid.next_rd}));
+      kind(kWr, std::max({col_bus, pc.next_wr, sid.next_wr}));
+    }
+    return earliest;
+  }
+
+  // The first bank queue after `start`, round-robin, with a command ready at `now`, and in it the
+  // oldest request whose command is ready. `earliest` takes the earliest ready time when none is
+  // ready (exact unless a refresh holds queues back: then next_ready decides).
+  Candidate find(const Controller& c, std::int64_t now, int start, std::uint64_t blocked,
+                 std::int64_t& earliest) {
+    std::uint64_t ready[kKinds] = {0, 0, 0, 0};
+    earliest = std::min(earliest, evaluate(c, now, ready));
+    const std::uint64_t any = (ready[kAct] | ready[kPre] | ready[kRd] | ready[kWr]) & ~blocked;
+    if (any == 0) return {};
+    // Queues start + 1 .. queues - 1 first, then 0 .. start.
+    const int first = start < 0 ? 0 : start % queues_ + 1;
+    const std::uint64_t after = first >= 64 ? 0 : any & (~std::uint64_t{0} << first);
+    const int q = std::countr_zero(after != 0 ? after : any);
+    const std::uint64_t bit = std::uint64_t{1} << q;
+    if ((ready[kAct] & bit) != 0) return {q, 0, Cmd::act};
+    if ((ready[kPre] & bit) != 0) return {q, 0, Cmd::pre};
+    const bool closed = c.cfg.page_policy == PagePolicy::closed;
+    const int read_at = read_position_[static_cast<std::size_t>(q)];
+    const int write_at = write_position_[static_cast<std::size_t>(q)];
+    const bool read = (ready[kRd] & bit) != 0;
+    if (read && ((ready[kWr] & bit) == 0 || read_at < write_at)) {
+      return {q, read_at, closed ? Cmd::rda : Cmd::rd};
+    }
+    return {q, write_at, closed ? Cmd::wra : Cmd::wr};
+  }
+
+  // The earliest cycle anything may issue, from the state after this cycle's commands: the front
+  // refresh job and every queue it does not hold back.
+  std::int64_t next_ready(Controller& c, std::int64_t now) {
+    if (c.refresh_q.empty()) {
+      std::uint64_t ready[kKinds] = {0, 0, 0, 0};
+      return evaluate(c, now, ready);
+    }
+    const RefreshJob& job = c.refresh_q.front();
+    Cmd cmd = Cmd::none;
+    std::int64_t earliest = c.refresh_ready(job, cmd);
+    const std::uint64_t blocked = blocked_mask(c, job);
+    const std::int64_t row_bus = c.row_bus_ready();
+    const std::int64_t col_bus = c.col_bus_ready();
+    const int domains = static_cast<int>(domain_pc_.size());
+    for (int d = 0; d < domains; ++d) {
+      std::int64_t share[kKinds];
+      shared(c, d, row_bus, col_bus, share);
+      for (int k = 0; k < kKinds; ++k) {
+        for (int q = d * domain_size_; q < (d + 1) * domain_size_; ++q) {
+          if (((blocked >> q) & 1) != 0) continue;
+          earliest =
+              std::min(earliest, std::max(share[k], local_ready_[k][static_cast<std::size_t>(q)]));
+        }
+      }
+    }
+    return earliest;
+  }
+
+  // The walk over every queue (more than 64 queues), with per-queue bounds in queue_wait.
   Candidate find_walk(Controller& c, std::int64_t now, int start, int blocked_pc, int blocked_bank,
                       std::int64_t& earliest) {
     const int queues = static_cast<int>(c.command_q.size());
@@ -190,11 +462,8 @@ class BankRoundRobin : public Scheduler {
     return {};
   }
 
-  std::uint64_t live_ = 0;  // bit q: command queue q is not empty (up to 64 queues)
-
   // Moves one transaction from the read or write queue into its bank's command queue.
   bool transfer(Controller& c) {
-    const int depth = c.cfg.command_queue;
     if (c.draining == 0 && !c.write_q.empty()) {
       const auto writes = static_cast<int>(c.write_q.size());
       const bool full =
@@ -204,6 +473,46 @@ class BankRoundRobin : public Scheduler {
       if (full || idle || c.read_q.empty()) c.draining = writes;
     }
     const bool write = c.draining > 0;
+    return indexed_ ? transfer_indexed(c, write) : transfer_walk(c, write);
+  }
+
+  // Up to 64 queues: per bank, the transactions waiting in the read and write queues, and a mask
+  // of the command queues with room, so that a walk only starts when it will find one.
+  bool transfer_indexed(Controller& c, bool write) {
+    const int w = write ? 1 : 0;
+    auto& queue = write ? c.write_q : c.read_q;
+    auto& banks = queue_banks_[w];
+    // Requests that joined since the last look (Controller::accept appends them).
+    for (std::size_t i = banks.size(); i < queue.size(); ++i) {
+      const int bank = c.slots[static_cast<std::size_t>(queue[i])].bank;
+      banks.push_back(static_cast<std::uint8_t>(bank));
+      if (waiting_count_[w][static_cast<std::size_t>(bank)]++ == 0) {
+        waiting_[w] |= std::uint64_t{1} << bank;
+      }
+    }
+    const std::uint64_t movable = waiting_[w] & room_;
+    if (movable == 0) return false;
+    std::size_t i = 0;
+    while (((movable >> banks[i]) & 1) == 0) ++i;
+    const int bank = banks[i];
+    const int index = queue[i];
+    auto& target = c.command_q[static_cast<std::size_t>(bank)];
+    target.push_back(index);
+    ++c.command_queued;
+    c.dequeue_at(write, i);
+    banks.erase(banks.begin() + static_cast<std::ptrdiff_t>(i));
+    if (--waiting_count_[w][static_cast<std::size_t>(bank)] == 0) {
+      waiting_[w] &= ~(std::uint64_t{1} << bank);
+    }
+    if (c.draining > 0) --c.draining;
+    push_entry(c, bank, c.slots[static_cast<std::size_t>(index)]);
+    summarize(c, bank);
+    update_local(c, bank);
+    return true;
+  }
+
+  bool transfer_walk(Controller& c, bool write) {
+    const int depth = c.cfg.command_queue;
     if (c.transfer_blocked[write ? 1 : 0]) return false;
     const auto& queue = write ? c.write_q : c.read_q;
     for (std::size_t i = 0; i < queue.size(); ++i) {
@@ -212,7 +521,6 @@ class BankRoundRobin : public Scheduler {
       auto& target = c.command_q[static_cast<std::size_t>(slot.bank)];
       if (static_cast<int>(target.size()) >= depth) continue;
       target.push_back(index);
-      live_ |= std::uint64_t{1} << (slot.bank & 63);
       c.queue_wait[static_cast<std::size_t>(slot.bank)] = 0;
       ++c.command_queued;
       c.dequeue_at(write, i);
@@ -222,6 +530,43 @@ class BankRoundRobin : public Scheduler {
     c.transfer_blocked[write ? 1 : 0] = true;
     return false;
   }
+
+  bool set_up_ = false;
+  // Each command queue's requests as bitmasks: bit i of hit_bits_[q] / write_bits_[q]: request i
+  // hits the open row / is a write; entry_row_[q * depth_ + i]: its row.
+  int depth_ = 0;
+  std::vector<std::int64_t> entry_row_;
+  std::array<std::uint64_t, 64> hit_bits_{};
+  std::array<std::uint64_t, 64> write_bits_{};
+  // No command can issue before this cycle (the next ready time found at the end of the last
+  // step), while no command or transfer has changed the queues and no refresh is pending since.
+  std::int64_t quiet_until_ = -1;
+  bool indexed_ = false;  // up to 64 queues: the bitmask decision
+  int queues_ = 0;
+  int bank_group_size_ = 1;
+  int domain_size_ = 1;  // banks per stack ID (a contiguous range of queues)
+  // Per kind, bit q: queue q offers a command of that kind.
+  std::uint64_t offers_[kKinds] = {0, 0, 0, 0};
+  // Position in the queue of the oldest read / write hit (valid while q offers that kind).
+  std::array<std::uint8_t, 64> read_position_{};
+  std::array<std::uint8_t, 64> write_position_{};
+  // Per kind and queue, the bank and bank-group part of the ready time; kNever when the queue
+  // offers no command of the kind.
+  std::array<std::int64_t, 64> local_ready_[kKinds];
+  std::array<int, 64> domain_{};  // queue -> its stack ID (index into Controller::sids)
+  std::vector<int> domain_pc_;
+  // Per kind and domain, the minimum of local_ready_ (exact unless the domain's bit in dirty_[kind]
+  // is set; then a lower bound, recounted before use).
+  std::int64_t min_local_[kKinds][64];
+  std::uint64_t dirty_[kKinds] = {0, 0, 0, 0};
+  int domains_ = 0;
+  // Bit q: command queue q has room.
+  std::uint64_t room_ = 0;
+  // The read [0] and write [1] queues: each entry's bank (in the queues' order), per bank how many
+  // wait, and the mask of banks with any.
+  std::vector<std::uint8_t> queue_banks_[2];
+  std::array<int, 64> waiting_count_[2] = {};
+  std::uint64_t waiting_[2] = {0, 0};
 };
 
 }  // namespace
