@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Exactness check for memsim speed work: runs `ridgeline memsim --json --channels` on 27
 # configurations (both schedulers, open/closed page, all-bank/per-bank/no refresh, read/write
-# mixes, strides, kv-gather, gemm-tile, a cache, issue width, xor mapping, eight devices) with an
+# mixes, strides, kv-gather, gemm-tile, a cache, issue width, xor mapping, eight devices), plus 160
+# runs on device variants (scripts/memsim-variants/), with an
 # old and a new binary and requires byte-identical output and exit codes.
 #   scripts/memsim_compare.sh OLD_RIDGELINE NEW_RIDGELINE [REQUESTS]
 set -uo pipefail
@@ -53,6 +54,39 @@ for c in "${cfgs[@]}"; do
     echo "DIFF [$i] $c (exit $ro / $rn)"
     fail=1
   fi
+done
+# Device variants (scripts/memsim-variants/: more pseudo-channels per controller, two stack IDs, no
+# dual issue, no row-hit cap, 128 bank queues, the Ramulator stack on bank-round-robin) under both
+# schedulers' paths that depend on the bank count.
+here="$(cd "$(dirname "$0")" && pwd)"
+pats=(
+"--pattern random"
+"--pattern random --read-fraction 0.5"
+"--pattern sequential --read-fraction 0.667"
+"--pattern random --page-policy closed --refresh per-bank --read-fraction 0.7"
+"--pattern strided --stride 4KiB --read-fraction 0.5"
+"--pattern kv-gather --refresh per-bank"
+"--pattern random --footprint 64KiB --read-fraction 0.5"
+"--pattern gemm-tile --read-fraction 0.75"
+"--pattern random --issue-width 0 --read-fraction 0.9"
+"--pattern sequential --issue-width 4"
+)
+for dev in "$here"/memsim-variants/*.json; do
+  for p in "${pats[@]}"; do
+    for sched in "" "--scheduler frfcfs"; do
+      i=$((i + 1))
+      # shellcheck disable=SC2086
+      "$old" memsim --mem "$dev" $p $sched --requests "$n" --json --channels --no-progress >"$work/old" 2>&1
+      ro=$?
+      # shellcheck disable=SC2086
+      "$new" memsim --mem "$dev" $p $sched --requests "$n" --json --channels --no-progress >"$work/new" 2>&1
+      rn=$?
+      if [ "$ro" != "$rn" ] || ! cmp -s "$work/old" "$work/new"; then
+        echo "DIFF [$i] $(basename "$dev") $p $sched (exit $ro / $rn)"
+        fail=1
+      fi
+    done
+  done
 done
 echo "compared $i configurations: $([ $fail = 0 ] && echo identical || echo DIFFERENT)"
 exit $fail
