@@ -117,13 +117,28 @@ Controller::Controller(const DeviceModel& device_model, int pc_count)
   slots.resize(static_cast<std::size_t>(capacity));
   for (int i = capacity - 1; i >= 0; --i) free_slots.push_back(i);
   if (cfg.command_queue > 0) command_q.resize(banks.size());
+  mask_words = static_cast<int>((banks.size() + 63) / 64);
+  const auto words = static_cast<std::size_t>(mask_words);
   for (int w = 0; w < 2; ++w) {
     bank_q[w].resize(banks.size());
-    hit_mask[w].assign((banks.size() + 63) / 64, 0);
+    hit_mask[w].assign(words, 0);
     row_head[w].assign(banks.size(), -1);
     row_key[w].assign(banks.size(), std::numeric_limits<std::uint64_t>::max());
+    row_cand[w].assign(words, 0);
+    hit_head[w].assign(banks.size(), -1);
   }
   row_local.assign(banks.size(), 0);
+  closed_mask.assign(words, 0);
+  local_ready.assign(words, 0);
+  pc_banks.assign(pc_state.size() * words, 0);
+  for (std::size_t b = 0; b < banks.size(); ++b) {
+    const std::uint64_t bit = std::uint64_t{1} << (b % 64);
+    closed_mask[b / 64] |= bit;
+    local_ready[b / 64] |= bit;  // row_local 0 <= local_now 0
+    pc_banks[static_cast<std::size_t>(banks[b].pc) * words + b / 64] |= bit;
+  }
+  wheel.assign(static_cast<std::size_t>(kWheel) * words, 0);
+  wheel_pending.assign(words, 0);
   queue_wait.assign(banks.size(), 0);
   row_pc_ready.assign(2 * pc_state.size(), 0);
   active_per_bank.assign(banks.size(), 0);
@@ -319,35 +334,47 @@ void Controller::open_row(BankState& bank, int b, std::int64_t row) {
 void Controller::index_bank(int b, int kinds) {
   const auto bank = static_cast<std::size_t>(b);
   const std::int64_t open = banks[bank].open_row;
+  const std::uint64_t bit = std::uint64_t{1} << (bank % 64);
+  const bool was_candidate = ((row_cand[0][bank / 64] | row_cand[1][bank / 64]) & bit) != 0;
   for (int w = 0; w < 2; ++w) {
     if ((kinds & (1 << w)) == 0) continue;
     const auto& queue = bank_q[w][bank];
-    const std::uint64_t bit = std::uint64_t{1} << (bank % 64);
     auto& word = hit_mask[w][bank / 64];
     word = queue.hits > 0 ? (word | bit) : (word & ~bit);
-    int head = -1;
-    if (queue.hits < static_cast<int>(queue.slots.size())) {
-      for (const int index : queue.slots) {
-        if (slots[static_cast<std::size_t>(index)].row != open) {
-          head = index;
-          break;
-        }
+    // The oldest hit and the oldest non-hit.
+    int hit = -1, head = -1;
+    int missing = (queue.hits > 0 ? 1 : 0) + (queue.hits < static_cast<int>(queue.slots.size()));
+    for (auto it = queue.slots.begin(); missing > 0; ++it) {
+      const bool is_hit = slots[static_cast<std::size_t>(*it)].row == open;
+      int& found = is_hit ? hit : head;
+      if (found < 0) {
+        found = *it;
+        --missing;
       }
     }
+    hit_head[w][bank] = hit;
     row_head[w][bank] = head;
-    const std::uint64_t key =
+    row_key[w][bank] =
         head < 0 ? std::numeric_limits<std::uint64_t>::max()
                  : (slots[static_cast<std::size_t>(head)].seq << bank_bits) | std::uint64_t{bank};
-    auto& old_key = row_key[w][bank];
-    if (key == old_key) continue;
-    auto& order = row_order[w];
-    if (old_key != std::numeric_limits<std::uint64_t>::max()) {
-      order.erase(std::lower_bound(order.begin(), order.end(), old_key));
-    }
-    if (key != std::numeric_limits<std::uint64_t>::max()) {
-      order.insert(std::upper_bound(order.begin(), order.end(), key), key);
-    }
-    old_key = key;
+    auto& cand = row_cand[w][bank / 64];
+    cand = head >= 0 ? (cand | bit) : (cand & ~bit);
+  }
+  if (!was_candidate && ((row_cand[0][bank / 64] | row_cand[1][bank / 64]) & bit) != 0) {
+    track_local(bank);
+  }
+}
+
+// Sets local_ready for bank b, or puts it on the wheel (banks without a row candidate are not
+// tracked: their row candidates would not look at it).
+void Controller::track_local(std::size_t b) {
+  const std::uint64_t bit = std::uint64_t{1} << (b % 64);
+  auto& ready_word = local_ready[b / 64];
+  if (row_local[b] <= local_now) {
+    ready_word |= bit;
+  } else {
+    ready_word &= ~bit;
+    schedule_local(b, row_local[b]);
   }
 }
 
@@ -356,13 +383,100 @@ void Controller::index_bank(int b, int kinds) {
 void Controller::update_row_local(int first, int count) {
   if (!indexed) return;
   for (int b = first; b < first + count; ++b) {
-    const auto& bank = banks[static_cast<std::size_t>(b)];
+    const auto index = static_cast<std::size_t>(b);
+    const auto& bank = banks[index];
     const bool closed = bank.open_row < 0;
-    row_select[static_cast<std::size_t>(b)] = 2 * bank.pc + (closed ? 1 : 0);
-    row_local[static_cast<std::size_t>(b)] =
+    const std::int32_t select = 2 * bank.pc + (closed ? 1 : 0);
+    const std::int64_t local =
         closed ? std::max(bank.next_act, groups[static_cast<std::size_t>(bank.group)].next_act)
                : bank.next_pre;
+    if (select == row_select[index] && local == row_local[index]) continue;
+    row_select[index] = select;
+    row_local[index] = local;
+    const std::uint64_t bit = std::uint64_t{1} << (index % 64);
+    auto& closed_word = closed_mask[index / 64];
+    closed_word = closed ? (closed_word | bit) : (closed_word & ~bit);
+    if (((row_cand[0][index / 64] | row_cand[1][index / 64]) & bit) != 0) track_local(index);
   }
+}
+
+void Controller::schedule_local(std::size_t b, std::int64_t local) {
+  const auto slot = static_cast<std::size_t>(std::min(local, local_now + kWheel - 1) % kWheel);
+  wheel[slot * static_cast<std::size_t>(mask_words) + b / 64] |= std::uint64_t{1} << (b % 64);
+  wheel_busy[slot / 64] |= std::uint64_t{1} << (slot % 64);
+}
+
+void Controller::advance_local_ready(std::int64_t now) {
+  if (now <= local_now) return;
+  const auto words = static_cast<std::size_t>(mask_words);
+  const std::int64_t span = std::min<std::int64_t>(now - local_now, kWheel);
+  bool any = false;
+  const auto fire = [&](std::size_t slot) {
+    wheel_busy[slot / 64] &= ~(std::uint64_t{1} << (slot % 64));
+    any = true;
+    std::uint64_t* bits = wheel.data() + slot * words;
+    for (std::size_t w = 0; w < words; ++w) {
+      wheel_pending[w] |= bits[w];
+      bits[w] = 0;
+    }
+  };
+  if (span <= 4) {
+    // A tick every cycle or so (a busy controller): look at the slots passed.
+    for (std::int64_t cycle = local_now + 1; cycle <= local_now + span; ++cycle) {
+      const auto slot = static_cast<std::size_t>(cycle % kWheel);
+      if ((wheel_busy[slot / 64] >> (slot % 64)) & 1) fire(slot);
+    }
+  } else {
+    // After a longer sleep: look at the busy slots, in any order.
+    const auto start = static_cast<std::size_t>((local_now + 1) % kWheel);
+    for (std::size_t i = 0; i < kWheel / 64; ++i) {
+      for (std::uint64_t busy = wheel_busy[i]; busy != 0; busy &= busy - 1) {
+        const std::size_t slot = i * 64 + static_cast<std::size_t>(std::countr_zero(busy));
+        if (static_cast<std::int64_t>((slot + kWheel - start) % kWheel) < span) fire(slot);
+      }
+    }
+  }
+  local_now = now;
+  if (!any) return;
+  for (std::size_t w = 0; w < words; ++w) {
+    for (std::uint64_t bits = wheel_pending[w]; bits != 0; bits &= bits - 1) {
+      const std::size_t b = w * 64 + static_cast<std::size_t>(std::countr_zero(bits));
+      const std::int64_t local = row_local[b];
+      if (((row_cand[0][w] | row_cand[1][w]) >> (b % 64) & 1) == 0) {
+        // No longer a candidate: untracked.
+      } else if (local <= now) {
+        local_ready[w] |= std::uint64_t{1} << (b % 64);
+      } else {
+        schedule_local(b, local);  // stale, or further than the wheel reaches
+      }
+    }
+    wheel_pending[w] = 0;
+  }
+}
+
+std::int64_t Controller::next_local_ready(const std::uint64_t* banks_mask) const {
+  const auto words = static_cast<std::size_t>(mask_words);
+  // Slots in time order from local_now + 1: positions start..kWheel-1, then 0..start-1.
+  const auto start = static_cast<std::size_t>((local_now + 1) % kWheel);
+  for (std::size_t k = 0; k < kWheel;) {
+    const std::size_t slot = (start + k) % kWheel;
+    // Skip to the next busy slot within this 64-slot word (or the word's end).
+    const std::uint64_t busy = wheel_busy[slot / 64] >> (slot % 64);
+    if (busy == 0) {
+      k += 64 - slot % 64;
+      continue;
+    }
+    const auto skip = static_cast<std::size_t>(std::countr_zero(busy));
+    k += skip;
+    if (k >= kWheel) break;
+    const std::size_t found = slot + skip;
+    const std::uint64_t* bits = wheel.data() + found * words;
+    for (std::size_t w = 0; w < words; ++w) {
+      if ((bits[w] & banks_mask[w]) != 0) return local_now + 1 + static_cast<std::int64_t>(k);
+    }
+    ++k;
+  }
+  return kNever;
 }
 
 bool Controller::active_holds_bank(int bank) const {
@@ -484,8 +598,14 @@ void Controller::issue(Cmd cmd, int b, std::int64_t now, Slot* slot) {
     default:
       break;
   }
-  const int per_group = model.geometry.banks_per_group;
-  update_row_local(b - b % per_group, per_group);
+  // An ACT raises its bank group's tRRD_L (part of every closed bank's row_local); the other
+  // commands change only their own bank's part.
+  if (cmd == Cmd::act) {
+    const int per_group = model.geometry.banks_per_group;
+    update_row_local(b - b % per_group, per_group);
+  } else {
+    update_row_local(b, 1);
+  }
 }
 
 void Controller::issue_refresh(const RefreshJob& job, Cmd cmd, std::int64_t now) {

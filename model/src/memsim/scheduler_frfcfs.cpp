@@ -20,17 +20,19 @@ class FrFcfs : public Scheduler {
   std::int64_t step(Controller& c, std::int64_t now) override {
     std::int64_t earliest = kNever;
     bool issued = false;
+    c.advance_local_ready(now);
     // With dual issue a row and a column command may share the cycle: a second pass finds only
     // commands of the other bus, since the first occupies its own.
     for (int pass = 0; pass < (c.cfg.dual_issue ? 2 : 1); ++pass) {
-      if (!try_issue(c, now, earliest)) break;
+      if (!try_issue(c, now, !issued, earliest)) break;
       issued = true;
     }
     return issued ? now + 1 : earliest;
   }
 
  private:
-  static bool try_issue(Controller& c, std::int64_t now, std::int64_t& earliest) {
+  static bool try_issue(Controller& c, std::int64_t now, bool need_earliest,
+                        std::int64_t& earliest) {
     // 1. Requests whose row is being opened, unless the bound of their ready times from the last
     // scan still holds. A busy bus bounds the commands that need it.
     if (c.active_wait > now) {
@@ -104,19 +106,32 @@ class FrFcfs : public Scheduler {
     // oldest ready candidate is the oldest ready request.
     c.update_write_mode();
     const bool write = c.write_mode;
-    const Candidate best = oldest_ready(c, now, write, refreshing_bank, earliest);
-    if (best.index < 0) return false;
-    if (best.cmd == Cmd::pre && c.active_holds_bank(best.bank)) return false;
+    bool row_waiting = false;
+    const Candidate best = oldest_ready(c, now, write, refreshing_bank, row_waiting, earliest);
+    if (best.index < 0 || (best.cmd == Cmd::pre && c.active_holds_bank(best.bank))) {
+      // Row candidates that wait bound the wake-up (computed only when it is needed; when the
+      // cycle goes unused, the ones younger than the blocked best need not, but a lower bound
+      // only wakes the controller early).
+      if (row_waiting && need_earliest) {
+        earliest = std::min(earliest, row_earliest(c, now, write ? 1 : 0));
+      }
+      return false;
+    }
     c.issue(best.cmd, best.bank, now, &c.slots[static_cast<std::size_t>(best.index)]);
     if (is_column(best.cmd)) {
       c.dequeue(write, best.index);
       c.finish(best.index, now);
     } else if (best.cmd == Cmd::act && static_cast<int>(c.active_q.size()) < c.cfg.active_queue) {
       c.dequeue(write, best.index);
+      // Its column command waits at least for the tRCD / tRCDWR just set: the buffer-wide bound
+      // (if known) takes that rather than being reset.
+      const auto& bank = c.banks[static_cast<std::size_t>(best.bank)];
+      const std::int64_t own =
+          c.slots[static_cast<std::size_t>(best.index)].write ? bank.next_wr : bank.next_rd;
       c.active_q.push_back(best.index);
-      c.active_bound.push_back(0);
+      c.active_bound.push_back(own);
       ++c.active_per_bank[static_cast<std::size_t>(best.bank)];
-      c.active_wait = 0;
+      if (c.active_wait != 0) c.active_wait = std::min(c.active_wait, own);
     }
     return true;
   }
@@ -130,15 +145,69 @@ class FrFcfs : public Scheduler {
 
   // The oldest request of the buffer whose next command can issue at `now`. `earliest` takes a
   // lower bound of the ready times of the others (a busy bus bounds every command that needs it).
+  static std::uint64_t bank_field(const Controller& c) {
+    return (std::uint64_t{1} << c.bank_bits) - 1;
+  }
+
+  // The ready-mask test of row candidates for pseudo-channel bounds `pc_ready`, word `w`.
+  static std::uint64_t pc_ok_mask(const Controller& c, const std::int64_t* pc_ready, std::size_t w,
+                                  std::int64_t now) {
+    const auto words = static_cast<std::size_t>(c.mask_words);
+    const std::uint64_t closed = c.closed_mask[w];
+    std::uint64_t ok = 0;
+    for (std::size_t p = 0; p < c.pc_state.size(); ++p) {
+      ok |= c.pc_banks[p * words + w] &
+            ((pc_ready[2 * p + 1] <= now ? closed : 0) | (pc_ready[2 * p] <= now ? ~closed : 0));
+    }
+    return ok;
+  }
+
+  // A lower bound of the ready times of the row candidates that are not ready (after a
+  // decision that found them waiting, with its row_pc_ready): those whose bank part has passed
+  // wait for their pseudo-channel's bound; the others for their bank part (the first wheel slot
+  // holding one of them) and at least the smallest pseudo-channel bound among them.
+  static std::int64_t row_earliest(Controller& c, std::int64_t now, int kind) {
+    const auto words = static_cast<std::size_t>(c.mask_words);
+    const std::int64_t* pc_ready = c.row_pc_ready.data();
+    std::int64_t earliest = kNever;
+    std::int64_t local_pc = kNever;
+    std::uint64_t* local_wait = c.wheel_pending.data();  // scratch, zero outside advance
+    bool any_local_wait = false;
+    for (std::size_t w = 0; w < words; ++w) {
+      const std::uint64_t cand = c.row_cand[kind][w];
+      const std::uint64_t local_ready = c.local_ready[w];
+      const std::uint64_t pc_wait = cand & local_ready & ~pc_ok_mask(c, pc_ready, w, now);
+      const std::uint64_t bank_wait = cand & ~local_ready;
+      local_wait[w] = bank_wait;
+      any_local_wait = any_local_wait || bank_wait != 0;
+      const std::uint64_t closed = c.closed_mask[w];
+      for (std::size_t p = 0; p < c.pc_state.size(); ++p) {
+        const std::uint64_t mine = c.pc_banks[p * words + w];
+        if ((pc_wait & mine & closed) != 0) earliest = std::min(earliest, pc_ready[2 * p + 1]);
+        if ((pc_wait & mine & ~closed) != 0) earliest = std::min(earliest, pc_ready[2 * p]);
+        if ((bank_wait & mine & closed) != 0) local_pc = std::min(local_pc, pc_ready[2 * p + 1]);
+        if ((bank_wait & mine & ~closed) != 0) local_pc = std::min(local_pc, pc_ready[2 * p]);
+      }
+    }
+    if (any_local_wait) {
+      earliest = std::min(earliest, std::max(c.next_local_ready(local_wait), local_pc));
+    }
+    std::fill(local_wait, local_wait + words, 0);
+    return earliest;
+  }
+
   static Candidate oldest_ready(Controller& c, std::int64_t now, bool write, int refreshing_bank,
-                                std::int64_t& earliest) {
+                                bool& row_waiting, std::int64_t& earliest) {
     const int kind = write ? 1 : 0;
     Candidate best;
     // Row commands (ACT for a closed bank, PRE for a conflict): ready_time is the latest of the
     // row bus, the pseudo-channel's tRRD_S / tFAW (ACT) or tPPD (PRE) and row_local.
     const std::int64_t row_bus = c.row_bus_ready();
-    const auto& order = c.row_order[kind];
-    if (!order.empty()) {
+    const auto words = static_cast<std::size_t>(c.mask_words);
+    const std::uint64_t* cand = c.row_cand[kind].data();
+    std::uint64_t any_cand = 0;
+    for (std::size_t w = 0; w < words; ++w) any_cand |= cand[w];
+    if (any_cand != 0) {
       // The pseudo-channels' tPPD (PRE, [2p]) and tRRD_S / tFAW (ACT, [2p + 1]) bound every row
       // command.
       std::int64_t* pc_ready = c.row_pc_ready.data();
@@ -152,29 +221,37 @@ class FrFcfs : public Scheduler {
       if (row_bus > now || pc_bound > now) {
         earliest = std::min(earliest, std::max(row_bus, pc_bound));
       } else {
-        // Oldest first: the first ready candidate is the oldest; the ones before it bound
-        // `earliest`.
-        const std::uint64_t bank_field = (std::uint64_t{1} << c.bank_bits) - 1;
-        const std::int64_t* local = c.row_local.data();
-        const std::int32_t* select = c.row_select.data();
-        for (const std::uint64_t key : order) {
-          const auto b = static_cast<std::size_t>(key & bank_field);
-          const std::int64_t ready =
-              std::max(local[b], pc_ready[static_cast<std::size_t>(select[b])]);
-          if (ready > now) {
-            earliest = std::min(earliest, ready);
-          } else if (static_cast<int>(b) != refreshing_bank) {
-            best = {c.row_head[kind][b], static_cast<int>(b), (select[b] & 1) ? Cmd::act : Cmd::pre,
-                    key >> c.bank_bits};
-            break;
+        // Ready: a candidate whose bank part has passed (local_ready) and whose pseudo-channel
+        // may take its command (ACT for a closed bank, PRE for an open one); the oldest of them
+        // (smallest row_key) wins.
+        std::uint64_t best_key = std::numeric_limits<std::uint64_t>::max();
+        bool waiting = false;
+        for (std::size_t w = 0; w < words; ++w) {
+          std::uint64_t ready = cand[w] & c.local_ready[w] & pc_ok_mask(c, pc_ready, w, now);
+          waiting = waiting || ready != cand[w];
+          if (refreshing_bank >= 0 && static_cast<std::size_t>(refreshing_bank) / 64 == w) {
+            ready &= ~(std::uint64_t{1} << (refreshing_bank % 64));
+          }
+          const std::uint64_t* keys = c.row_key[kind].data() + w * 64;
+          for (; ready != 0; ready &= ready - 1) {
+            best_key = std::min(best_key, keys[std::countr_zero(ready)]);
           }
         }
+        if (best_key != std::numeric_limits<std::uint64_t>::max()) {
+          const auto b = static_cast<std::size_t>(best_key & bank_field(c));
+          best = {c.row_head[kind][b], static_cast<int>(b),
+                  (c.row_select[b] & 1) ? Cmd::act : Cmd::pre, best_key >> c.bank_bits};
+        }
+        row_waiting = waiting;
       }
     }
     // Column commands: the oldest row hit of each bank that has one.
     const std::int64_t col_bus = c.col_bus_ready();
     const auto& mask = c.hit_mask[kind];
-    const auto& bank_queues = c.bank_q[kind];
+    const int* hits = c.hit_head[kind].data();
+    const bool closed_page = c.cfg.page_policy == PagePolicy::closed;
+    const Cmd col_cmd =
+        write ? (closed_page ? Cmd::wra : Cmd::wr) : (closed_page ? Cmd::rda : Cmd::rd);
     for (std::size_t w = 0; w < mask.size(); ++w) {
       for (std::uint64_t bits = mask[w]; bits != 0; bits &= bits - 1) {
         if (col_bus > now) {
@@ -190,18 +267,12 @@ class FrFcfs : public Scheduler {
           earliest = std::min(earliest, own);
           continue;
         }
-        const std::int64_t open = bank.open_row;
-        for (const int index : bank_queues[static_cast<std::size_t>(b)].slots) {
-          const Slot& slot = c.slots[static_cast<std::size_t>(index)];
-          if (slot.row != open) continue;
-          const Cmd cmd = c.command_for(slot);
-          const std::int64_t ready = c.cached_ready(cmd, b);
-          if (ready > now) {
-            earliest = std::min(earliest, ready);
-          } else if (slot.seq < best.seq) {
-            best = {index, b, cmd, slot.seq};
-          }
-          break;
+        const int index = hits[static_cast<std::size_t>(b)];
+        const std::int64_t ready = c.cached_ready(col_cmd, b);
+        if (ready > now) {
+          earliest = std::min(earliest, ready);
+        } else if (c.slots[static_cast<std::size_t>(index)].seq < best.seq) {
+          best = {index, b, col_cmd, c.slots[static_cast<std::size_t>(index)].seq};
         }
       }
     }

@@ -206,17 +206,37 @@ class Controller {
   };
   std::vector<BankQueue> bank_q[2];
   std::vector<std::uint64_t> hit_mask[2];  // bit b: bank_q[.][b] holds a row hit
-  // Row-command candidates, as flat arrays for a tight scan: per bank the oldest request that
-  // misses its open row (row_head, -1: none; row_key: its age << bank_bits | bank, max: none), and
-  // the bank and bank-group part of the ready time of that request's command (row_local: ACT when
-  // the bank is closed, PRE when open).
+  // Row-command candidates, as flat arrays and bitmasks so that a decision costs the same however
+  // many banks wait: per bank the oldest request that misses its open row (row_head, -1: none;
+  // row_key: its age << bank_bits | bank, max: none; row_cand bit: it has one), and the bank and
+  // bank-group part of the ready time of that request's command (row_local: ACT when the bank is
+  // closed, PRE when open). Masks are `mask_words` words of 64 banks.
   std::vector<int> row_head[2];
+  std::vector<int> hit_head[2];  // per bank the oldest request that hits its open row (-1: none)
   std::vector<std::uint64_t> row_key[2];
-  std::vector<std::uint64_t>
-      row_order[2];  // the row_keys of row_head >= 0, ascending (oldest first)
+  std::vector<std::uint64_t> row_cand[2];
   std::vector<std::int64_t> row_local;
   std::vector<std::int32_t> row_select;    // 2 x the bank's pseudo-channel, + 1 when it is closed
   std::vector<std::int64_t> row_pc_ready;  // scratch: per pseudo-channel PRE and ACT bounds
+  std::vector<std::uint64_t> closed_mask;  // bit b: bank b has no open row
+  std::vector<std::uint64_t> pc_banks;     // per pseudo-channel, its banks ([pc * mask_words])
+  // Bit b: row_local[b] <= local_now, for the banks with a row candidate. A timing wheel keeps it
+  // current as time advances: a bank whose row_local lies in the future sits in the slot of that
+  // cycle (mod kWheel; one further than kWheel - 1 cycles sits in the last slot and is put back
+  // when it fires). Stale entries (row_local changed since) are checked against row_local when they
+  // fire.
+  static constexpr int kWheel = 128;
+  std::vector<std::uint64_t> local_ready;
+  std::vector<std::uint64_t> wheel;          // [slot * mask_words + word]
+  std::int64_t local_now = 0;                // the wheel has fired every slot up to this cycle
+  std::vector<std::uint64_t> wheel_pending;  // scratch
+  int mask_words = 1;
+  std::uint64_t wheel_busy[kWheel / 64] = {};  // bit s: wheel slot s holds a bank
+  // Brings local_ready up to cycle `now` (FR-FCFS).
+  void advance_local_ready(std::int64_t now);
+  // A lower bound of row_local over the banks of `banks_mask` that are not local_ready: the
+  // first wheel slot holding one of them (kNever: none).
+  std::int64_t next_local_ready(const std::uint64_t* banks_mask) const;
   int bank_bits = 1;
   bool indexed = false;  // bank_q, hit_mask, row_* maintained (FR-FCFS only)
   std::vector<RefreshJob> refresh_q;
@@ -239,6 +259,8 @@ class Controller {
   void open_row(BankState& bank, int b, std::int64_t row);
   void index_bank(int b, int kinds);  // kinds: bit 0 read buffer, bit 1 write buffer
   void update_row_local(int first, int count);
+  void schedule_local(std::size_t b, std::int64_t local);
+  void track_local(std::size_t b);  // wheel entry for row_local[b] = local
   std::unique_ptr<Scheduler> scheduler_;
   std::int64_t wake_ = 0;
   std::vector<std::uint64_t> memo_stamp_;
