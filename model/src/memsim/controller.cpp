@@ -145,6 +145,10 @@ Controller::Controller(const DeviceModel& device_model, int pc_count)
   for (const auto& bank : banks) row_select.push_back(2 * bank.pc + 1);  // all closed
   bank_bits = std::max(1, static_cast<int>(std::bit_width(banks.size())));
   indexed = cfg.scheduler == "frfcfs";
+  // Integer forms of the watermarks: writes > high x capacity, writes < low x capacity.
+  write_above_ =
+      static_cast<int>(std::floor(cfg.write_high * static_cast<double>(cfg.write_queue)));
+  write_below_ = static_cast<int>(std::ceil(cfg.write_low * static_cast<double>(cfg.write_queue)));
   memo_stamp_.assign(banks.size() * 3, 0);
   memo_value_.assign(banks.size() * 3, 0);
   scheduler_ = make_scheduler(cfg.scheduler);
@@ -193,8 +197,8 @@ bool Controller::accept(std::uint64_t address, bool write, int pc, int bank, std
   slot.counted = false;
   slot.seq = next_seq_++;
   ++queued[write ? 1 : 0];
-  wake_ = std::min(wake_, now + 1);
   if (!indexed) {
+    wake_ = std::min(wake_, now + 1);
     (write ? write_q : read_q).push_back(index);
     transfer_blocked[write ? 1 : 0] = false;
     return true;
@@ -203,6 +207,15 @@ bool Controller::accept(std::uint64_t address, bool write, int pc, int bank, std
   bank_queue.slots.push_back(index);
   if (banks[static_cast<std::size_t>(bank)].open_row == row) ++bank_queue.hits;
   index_bank(bank, write ? 2 : 1);
+  // FR-FCFS looks only at the oldest hit and the oldest non-hit of each bank in the buffer of the
+  // current mode: a request behind them, or in the other buffer while the mode stays, changes
+  // nothing before the wake-up already set.
+  const int kind = write ? 1 : 0;
+  const auto b = static_cast<std::size_t>(bank);
+  const bool head = row_head[kind][b] == index || hit_head[kind][b] == index;
+  if ((head && write == write_mode) || write_mode_target() != write_mode) {
+    wake_ = std::min(wake_, now + 1);
+  }
   return true;
 }
 
@@ -454,11 +467,15 @@ void Controller::advance_local_ready(std::int64_t now) {
   }
 }
 
-std::int64_t Controller::next_local_ready(const std::uint64_t* banks_mask) const {
+std::int64_t Controller::earliest_row_ready(const std::uint64_t* banks_mask,
+                                            const std::int64_t* pc_ready,
+                                            std::int64_t bound) const {
   const auto words = static_cast<std::size_t>(mask_words);
-  // Slots in time order from local_now + 1: positions start..kWheel-1, then 0..start-1.
+  // Slots in time order from local_now + 1: positions start..kWheel-1, then 0..start-1. Every
+  // bank of the mask has an entry at or before its row_local, so once the slots reach the best
+  // ready time found, the banks not seen yet cannot beat it.
   const auto start = static_cast<std::size_t>((local_now + 1) % kWheel);
-  for (std::size_t k = 0; k < kWheel;) {
+  for (std::size_t k = 0; k < kWheel && local_now + 1 + static_cast<std::int64_t>(k) < bound;) {
     const std::size_t slot = (start + k) % kWheel;
     // Skip to the next busy slot within this 64-slot word (or the word's end).
     const std::uint64_t busy = wheel_busy[slot / 64] >> (slot % 64);
@@ -468,15 +485,18 @@ std::int64_t Controller::next_local_ready(const std::uint64_t* banks_mask) const
     }
     const auto skip = static_cast<std::size_t>(std::countr_zero(busy));
     k += skip;
-    if (k >= kWheel) break;
-    const std::size_t found = slot + skip;
-    const std::uint64_t* bits = wheel.data() + found * words;
+    if (k >= kWheel || local_now + 1 + static_cast<std::int64_t>(k) >= bound) break;
+    const std::uint64_t* bits = wheel.data() + (slot + skip) * words;
     for (std::size_t w = 0; w < words; ++w) {
-      if ((bits[w] & banks_mask[w]) != 0) return local_now + 1 + static_cast<std::int64_t>(k);
+      for (std::uint64_t hit = bits[w] & banks_mask[w]; hit != 0; hit &= hit - 1) {
+        const std::size_t b = w * 64 + static_cast<std::size_t>(std::countr_zero(hit));
+        bound = std::min(bound,
+                         std::max(row_local[b], pc_ready[static_cast<std::size_t>(row_select[b])]));
+      }
     }
     ++k;
   }
-  return kNever;
+  return bound;
 }
 
 bool Controller::active_holds_bank(int bank) const {
@@ -659,17 +679,11 @@ void Controller::finish(int index, std::int64_t now) {
   free_slots.push_back(index);
 }
 
-void Controller::update_write_mode() {
-  const auto writes = static_cast<double>(queued[1]);
-  const auto capacity = static_cast<double>(cfg.write_queue);
-  const bool no_reads = queued[0] == 0, no_writes = queued[1] == 0;
-  if (!write_mode) {
-    if (writes > cfg.write_high * capacity || (no_reads && !no_writes)) {
-      write_mode = true;
-    }
-  } else if ((writes < cfg.write_low * capacity && !no_reads) || no_writes) {
-    write_mode = false;
-  }
+bool Controller::write_mode_target() const {
+  const int writes = queued[1];
+  const bool no_reads = queued[0] == 0, no_writes = writes == 0;
+  if (!write_mode) return writes > write_above_ || (no_reads && !no_writes);
+  return !((writes < write_below_ && !no_reads) || no_writes);
 }
 
 void Controller::schedule_refresh(std::int64_t now) {

@@ -162,15 +162,13 @@ class FrFcfs : public Scheduler {
     return ok;
   }
 
-  // A lower bound of the ready times of the row candidates that are not ready (after a
-  // decision that found them waiting, with its row_pc_ready): those whose bank part has passed
-  // wait for their pseudo-channel's bound; the others for their bank part (the first wheel slot
-  // holding one of them) and at least the smallest pseudo-channel bound among them.
+  // The earliest ready time of the row candidates that are not ready (after a decision that found
+  // them waiting, with its row_pc_ready): those whose bank part has passed wait for their
+  // pseudo-channel's bound; the others are found on the wheel in time order.
   static std::int64_t row_earliest(Controller& c, std::int64_t now, int kind) {
     const auto words = static_cast<std::size_t>(c.mask_words);
     const std::int64_t* pc_ready = c.row_pc_ready.data();
     std::int64_t earliest = kNever;
-    std::int64_t local_pc = kNever;
     std::uint64_t* local_wait = c.wheel_pending.data();  // scratch, zero outside advance
     bool any_local_wait = false;
     for (std::size_t w = 0; w < words; ++w) {
@@ -185,12 +183,10 @@ class FrFcfs : public Scheduler {
         const std::uint64_t mine = c.pc_banks[p * words + w];
         if ((pc_wait & mine & closed) != 0) earliest = std::min(earliest, pc_ready[2 * p + 1]);
         if ((pc_wait & mine & ~closed) != 0) earliest = std::min(earliest, pc_ready[2 * p]);
-        if ((bank_wait & mine & closed) != 0) local_pc = std::min(local_pc, pc_ready[2 * p + 1]);
-        if ((bank_wait & mine & ~closed) != 0) local_pc = std::min(local_pc, pc_ready[2 * p]);
       }
     }
     if (any_local_wait) {
-      earliest = std::min(earliest, std::max(c.next_local_ready(local_wait), local_pc));
+      earliest = c.earliest_row_ready(local_wait, pc_ready, earliest);
     }
     std::fill(local_wait, local_wait + words, 0);
     return earliest;

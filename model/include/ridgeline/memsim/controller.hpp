@@ -158,7 +158,8 @@ class Controller {
   void issue(Cmd cmd, int bank, std::int64_t now, Slot* slot);
   void issue_refresh(const RefreshJob& job, Cmd cmd, std::int64_t now);
   void finish(int slot_index, std::int64_t now);  // column command done: release the slot
-  void update_write_mode();
+  void update_write_mode() { write_mode = write_mode_target(); }
+  bool write_mode_target() const;  // the mode the watermarks ask for now
   bool active_holds_bank(int bank) const;
   bool active_holds_pc(int pc) const;
   // Removes the request at `position` of read_q (write = false) or write_q (bank-round-robin).
@@ -234,9 +235,11 @@ class Controller {
   std::uint64_t wheel_busy[kWheel / 64] = {};  // bit s: wheel slot s holds a bank
   // Brings local_ready up to cycle `now` (FR-FCFS).
   void advance_local_ready(std::int64_t now);
-  // A lower bound of row_local over the banks of `banks_mask` that are not local_ready: the
-  // first wheel slot holding one of them (kNever: none).
-  std::int64_t next_local_ready(const std::uint64_t* banks_mask) const;
+  // min(bound, the ready time of the row commands of the banks of `banks_mask`, which must not
+  // be local_ready: max(row_local, their pseudo-channel's bound in pc_ready[row_select])),
+  // visiting the wheel in time order only until it reaches the best found.
+  std::int64_t earliest_row_ready(const std::uint64_t* banks_mask, const std::int64_t* pc_ready,
+                                  std::int64_t bound) const;
   int bank_bits = 1;
   bool indexed = false;  // bank_q, hit_mask, row_* maintained (FR-FCFS only)
   std::vector<RefreshJob> refresh_q;
@@ -266,6 +269,7 @@ class Controller {
   std::vector<std::uint64_t> memo_stamp_;
   std::vector<std::int64_t> memo_value_;
   std::uint64_t stamp_ = 1;
+  int write_above_ = 0, write_below_ = 0;
   std::uint64_t next_seq_ = 0;
 };
 
