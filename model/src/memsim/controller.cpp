@@ -433,19 +433,27 @@ void Controller::advance_local_ready(std::int64_t now) {
       bits[w] = 0;
     }
   };
-  if (span <= 4) {
-    // A tick every cycle or so (a busy controller): look at the slots passed.
-    for (std::int64_t cycle = local_now + 1; cycle <= local_now + span; ++cycle) {
-      const auto slot = static_cast<std::size_t>(cycle % kWheel);
-      if ((wheel_busy[slot / 64] >> (slot % 64)) & 1) fire(slot);
-    }
+  // The slots of cycles local_now + 1 .. now: positions [start, start + span) mod kWheel.
+  if (span == 1) {
+    // A busy controller ticks every cycle: one slot.
+    const auto slot = static_cast<std::size_t>(now % kWheel);
+    if (((wheel_busy[slot / 64] >> (slot % 64)) & 1) != 0) fire(slot);
   } else {
-    // After a longer sleep: look at the busy slots, in any order.
     const auto start = static_cast<std::size_t>((local_now + 1) % kWheel);
+    const auto end = start + static_cast<std::size_t>(span);
+    const auto range = [](std::size_t from, std::size_t to, std::size_t word) {
+      // Bits [from, to) of the slot set that fall in `word`.
+      const std::size_t lo = std::max(from, word * 64), hi = std::min(to, word * 64 + 64);
+      if (lo >= hi) return std::uint64_t{0};
+      const std::size_t width = hi - lo;
+      const std::uint64_t ones = width == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << width) - 1;
+      return ones << (lo - word * 64);
+    };
     for (std::size_t i = 0; i < kWheel / 64; ++i) {
-      for (std::uint64_t busy = wheel_busy[i]; busy != 0; busy &= busy - 1) {
-        const std::size_t slot = i * 64 + static_cast<std::size_t>(std::countr_zero(busy));
-        if (static_cast<std::int64_t>((slot + kWheel - start) % kWheel) < span) fire(slot);
+      std::uint64_t due = range(start, std::min<std::size_t>(end, kWheel), i);
+      if (end > kWheel) due |= range(0, end - kWheel, i);
+      for (due &= wheel_busy[i]; due != 0; due &= due - 1) {
+        fire(i * 64 + static_cast<std::size_t>(std::countr_zero(due)));
       }
     }
   }
@@ -704,7 +712,7 @@ void Controller::schedule_refresh(std::int64_t now) {
 
 std::int64_t Controller::tick(std::int64_t now) {
   invalidate();
-  schedule_refresh(now);
+  if (next_refresh <= now) schedule_refresh(now);
   std::int64_t next = scheduler_->step(*this, now);
   next = std::max(next, now + 1);
   wake_ = std::min(next, next_refresh);

@@ -23,14 +23,18 @@ class FrFcfs : public Scheduler {
     c.advance_local_ready(now);
     // With dual issue a row and a column command may share the cycle: a second pass finds only
     // commands of the other bus, since the first occupies its own.
+    // Controllers of up to 64 banks (every device so far) keep their masks in one word.
+    const auto pass_once = c.mask_words == 1 ? try_issue<1> : try_issue<0>;
     for (int pass = 0; pass < (c.cfg.dual_issue ? 2 : 1); ++pass) {
-      if (!try_issue(c, now, !issued, earliest)) break;
+      if (!pass_once(c, now, !issued, earliest)) break;
       issued = true;
     }
     return issued ? now + 1 : earliest;
   }
 
  private:
+  // kWords: the number of 64-bank mask words, 0: c.mask_words.
+  template <std::size_t kWords>
   static bool try_issue(Controller& c, std::int64_t now, bool need_earliest,
                         std::int64_t& earliest) {
     // 1. Requests whose row is being opened, unless the bound of their ready times from the last
@@ -107,13 +111,14 @@ class FrFcfs : public Scheduler {
     c.update_write_mode();
     const bool write = c.write_mode;
     bool row_waiting = false;
-    const Candidate best = oldest_ready(c, now, write, refreshing_bank, row_waiting, earliest);
+    const Candidate best =
+        oldest_ready<kWords>(c, now, write, refreshing_bank, need_earliest, row_waiting, earliest);
     if (best.index < 0 || (best.cmd == Cmd::pre && c.active_holds_bank(best.bank))) {
       // Row candidates that wait bound the wake-up (computed only when it is needed; when the
       // cycle goes unused, the ones younger than the blocked best need not, but a lower bound
       // only wakes the controller early).
       if (row_waiting && need_earliest) {
-        earliest = std::min(earliest, row_earliest(c, now, write ? 1 : 0));
+        earliest = std::min(earliest, row_earliest<kWords>(c, now, write ? 1 : 0));
       }
       return false;
     }
@@ -150,9 +155,10 @@ class FrFcfs : public Scheduler {
   }
 
   // The ready-mask test of row candidates for pseudo-channel bounds `pc_ready`, word `w`.
+  template <std::size_t kWords>
   static std::uint64_t pc_ok_mask(const Controller& c, const std::int64_t* pc_ready, std::size_t w,
                                   std::int64_t now) {
-    const auto words = static_cast<std::size_t>(c.mask_words);
+    const std::size_t words = kWords != 0 ? kWords : static_cast<std::size_t>(c.mask_words);
     const std::uint64_t closed = c.closed_mask[w];
     std::uint64_t ok = 0;
     for (std::size_t p = 0; p < c.pc_state.size(); ++p) {
@@ -165,8 +171,9 @@ class FrFcfs : public Scheduler {
   // The earliest ready time of the row candidates that are not ready (after a decision that found
   // them waiting, with its row_pc_ready): those whose bank part has passed wait for their
   // pseudo-channel's bound; the others are found on the wheel in time order.
+  template <std::size_t kWords>
   static std::int64_t row_earliest(Controller& c, std::int64_t now, int kind) {
-    const auto words = static_cast<std::size_t>(c.mask_words);
+    const std::size_t words = kWords != 0 ? kWords : static_cast<std::size_t>(c.mask_words);
     const std::int64_t* pc_ready = c.row_pc_ready.data();
     std::int64_t earliest = kNever;
     std::uint64_t* local_wait = c.wheel_pending.data();  // scratch, zero outside advance
@@ -174,7 +181,7 @@ class FrFcfs : public Scheduler {
     for (std::size_t w = 0; w < words; ++w) {
       const std::uint64_t cand = c.row_cand[kind][w];
       const std::uint64_t local_ready = c.local_ready[w];
-      const std::uint64_t pc_wait = cand & local_ready & ~pc_ok_mask(c, pc_ready, w, now);
+      const std::uint64_t pc_wait = cand & local_ready & ~pc_ok_mask<kWords>(c, pc_ready, w, now);
       const std::uint64_t bank_wait = cand & ~local_ready;
       local_wait[w] = bank_wait;
       any_local_wait = any_local_wait || bank_wait != 0;
@@ -192,18 +199,20 @@ class FrFcfs : public Scheduler {
     return earliest;
   }
 
+  template <std::size_t kWords>
   static Candidate oldest_ready(Controller& c, std::int64_t now, bool write, int refreshing_bank,
-                                bool& row_waiting, std::int64_t& earliest) {
+                                bool need_earliest, bool& row_waiting, std::int64_t& earliest) {
     const int kind = write ? 1 : 0;
     Candidate best;
     // Row commands (ACT for a closed bank, PRE for a conflict): ready_time is the latest of the
     // row bus, the pseudo-channel's tRRD_S / tFAW (ACT) or tPPD (PRE) and row_local.
     const std::int64_t row_bus = c.row_bus_ready();
-    const auto words = static_cast<std::size_t>(c.mask_words);
+    const std::size_t words = kWords != 0 ? kWords : static_cast<std::size_t>(c.mask_words);
     const std::uint64_t* cand = c.row_cand[kind].data();
     std::uint64_t any_cand = 0;
     for (std::size_t w = 0; w < words; ++w) any_cand |= cand[w];
-    if (any_cand != 0) {
+    // A busy row bus rules out every row command (and bounds them, when the bound is needed).
+    if (any_cand != 0 && (row_bus <= now || need_earliest)) {
       // The pseudo-channels' tPPD (PRE, [2p]) and tRRD_S / tFAW (ACT, [2p + 1]) bound every row
       // command.
       std::int64_t* pc_ready = c.row_pc_ready.data();
@@ -223,7 +232,8 @@ class FrFcfs : public Scheduler {
         std::uint64_t best_key = std::numeric_limits<std::uint64_t>::max();
         bool waiting = false;
         for (std::size_t w = 0; w < words; ++w) {
-          std::uint64_t ready = cand[w] & c.local_ready[w] & pc_ok_mask(c, pc_ready, w, now);
+          std::uint64_t ready =
+              cand[w] & c.local_ready[w] & pc_ok_mask<kWords>(c, pc_ready, w, now);
           waiting = waiting || ready != cand[w];
           if (refreshing_bank >= 0 && static_cast<std::size_t>(refreshing_bank) / 64 == w) {
             ready &= ~(std::uint64_t{1} << (refreshing_bank % 64));
@@ -248,7 +258,7 @@ class FrFcfs : public Scheduler {
     const bool closed_page = c.cfg.page_policy == PagePolicy::closed;
     const Cmd col_cmd =
         write ? (closed_page ? Cmd::wra : Cmd::wr) : (closed_page ? Cmd::rda : Cmd::rd);
-    for (std::size_t w = 0; w < mask.size(); ++w) {
+    for (std::size_t w = 0; w < words; ++w) {
       for (std::uint64_t bits = mask[w]; bits != 0; bits &= bits - 1) {
         if (col_bus > now) {
           earliest = std::min(earliest, col_bus);
