@@ -137,6 +137,14 @@ Controller::Controller(const DeviceModel& device_model, int pc_count)
     local_ready[b / 64] |= bit;  // row_local 0 <= local_now 0
     pc_banks[static_cast<std::size_t>(banks[b].pc) * words + b / 64] |= bit;
   }
+  group_banks.assign(groups.size() * words, 0);
+  group_blocked.assign(words, 0);
+  group_releases.resize(groups.size());
+  for (std::size_t b = 0; b < banks.size(); ++b) {
+    bank_group.push_back(banks[b].group);
+    group_banks[static_cast<std::size_t>(banks[b].group) * words + b / 64] |= std::uint64_t{1}
+                                                                              << (b % 64);
+  }
   wheel.assign(static_cast<std::size_t>(kWheel) * words, 0);
   wheel_pending.assign(words, 0);
   queue_wait.assign(banks.size(), 0);
@@ -391,7 +399,7 @@ void Controller::track_local(std::size_t b) {
   }
 }
 
-// row_local of banks [first, first + count): what the bank and its group add to the ready time of
+// row_local of banks [first, first + count): what the bank adds to the ready time of
 // the bank's next row command (ready_time less the bus and pseudo-channel terms).
 void Controller::update_row_local(int first, int count) {
   if (!indexed) return;
@@ -400,9 +408,7 @@ void Controller::update_row_local(int first, int count) {
     const auto& bank = banks[index];
     const bool closed = bank.open_row < 0;
     const std::int32_t select = 2 * bank.pc + (closed ? 1 : 0);
-    const std::int64_t local =
-        closed ? std::max(bank.next_act, groups[static_cast<std::size_t>(bank.group)].next_act)
-               : bank.next_pre;
+    const std::int64_t local = closed ? bank.next_act : bank.next_pre;
     if (select == row_select[index] && local == row_local[index]) continue;
     row_select[index] = select;
     row_local[index] = local;
@@ -458,6 +464,14 @@ void Controller::advance_local_ready(std::int64_t now) {
     }
   }
   local_now = now;
+  while (release_count > 0 && group_releases[release_head].time <= now) {
+    const auto g = static_cast<std::size_t>(group_releases[release_head].group);
+    if (groups[g].next_act <= now) {
+      for (std::size_t w = 0; w < words; ++w) group_blocked[w] &= ~group_banks[g * words + w];
+    }
+    release_head = (release_head + 1) % group_releases.size();
+    --release_count;
+  }
   if (!any) return;
   for (std::size_t w = 0; w < words; ++w) {
     for (std::uint64_t bits = wheel_pending[w]; bits != 0; bits &= bits - 1) {
@@ -498,8 +512,11 @@ std::int64_t Controller::earliest_row_ready(const std::uint64_t* banks_mask,
     for (std::size_t w = 0; w < words; ++w) {
       for (std::uint64_t hit = bits[w] & banks_mask[w]; hit != 0; hit &= hit - 1) {
         const std::size_t b = w * 64 + static_cast<std::size_t>(std::countr_zero(hit));
-        bound = std::min(bound,
-                         std::max(row_local[b], pc_ready[static_cast<std::size_t>(row_select[b])]));
+        const std::int32_t select = row_select[b];
+        const std::int64_t group_act =
+            (select & 1) != 0 ? groups[static_cast<std::size_t>(bank_group[b])].next_act : 0;
+        bound = std::min(
+            bound, std::max({row_local[b], pc_ready[static_cast<std::size_t>(select)], group_act}));
       }
     }
     ++k;
@@ -626,13 +643,14 @@ void Controller::issue(Cmd cmd, int b, std::int64_t now, Slot* slot) {
     default:
       break;
   }
-  // An ACT raises its bank group's tRRD_L (part of every closed bank's row_local); the other
-  // commands change only their own bank's part.
-  if (cmd == Cmd::act) {
-    const int per_group = model.geometry.banks_per_group;
-    update_row_local(b - b % per_group, per_group);
-  } else {
-    update_row_local(b, 1);
+  update_row_local(b, 1);
+  if (cmd == Cmd::act && indexed && group.next_act > local_now) {
+    const auto words = static_cast<std::size_t>(mask_words);
+    const auto g = static_cast<std::size_t>(bank.group);
+    for (std::size_t w = 0; w < words; ++w) group_blocked[w] |= group_banks[g * words + w];
+    group_releases[(release_head + release_count) % group_releases.size()] = {group.next_act,
+                                                                              bank.group};
+    ++release_count;
   }
 }
 

@@ -154,7 +154,8 @@ class FrFcfs : public Scheduler {
     return (std::uint64_t{1} << c.bank_bits) - 1;
   }
 
-  // The ready-mask test of row candidates for pseudo-channel bounds `pc_ready`, word `w`.
+  // The ready-mask test of row candidates for pseudo-channel bounds `pc_ready` and the bank
+  // groups' tRRD_L, word `w`.
   template <std::size_t kWords>
   static std::uint64_t pc_ok_mask(const Controller& c, const std::int64_t* pc_ready, std::size_t w,
                                   std::int64_t now) {
@@ -165,7 +166,7 @@ class FrFcfs : public Scheduler {
       ok |= c.pc_banks[p * words + w] &
             ((pc_ready[2 * p + 1] <= now ? closed : 0) | (pc_ready[2 * p] <= now ? ~closed : 0));
     }
-    return ok;
+    return ok & ~(c.group_blocked[w] & closed);  // an ACT also waits for its group's tRRD_L
   }
 
   // The earliest ready time of the row candidates that are not ready (after a decision that found
@@ -186,10 +187,24 @@ class FrFcfs : public Scheduler {
       local_wait[w] = bank_wait;
       any_local_wait = any_local_wait || bank_wait != 0;
       const std::uint64_t closed = c.closed_mask[w];
+      // Closed banks of a blocked group wait for the group and their pseudo-channel; the others
+      // for their pseudo-channel only.
+      const std::uint64_t group_wait = pc_wait & closed & c.group_blocked[w];
+      const std::uint64_t pc_only = pc_wait & ~group_wait;
       for (std::size_t p = 0; p < c.pc_state.size(); ++p) {
         const std::uint64_t mine = c.pc_banks[p * words + w];
-        if ((pc_wait & mine & closed) != 0) earliest = std::min(earliest, pc_ready[2 * p + 1]);
-        if ((pc_wait & mine & ~closed) != 0) earliest = std::min(earliest, pc_ready[2 * p]);
+        if ((pc_only & mine & closed) != 0) earliest = std::min(earliest, pc_ready[2 * p + 1]);
+        if ((pc_only & mine & ~closed) != 0) earliest = std::min(earliest, pc_ready[2 * p]);
+      }
+      for (std::size_t i = 0; group_wait != 0 && i < c.release_count; ++i) {
+        const auto g = static_cast<std::size_t>(
+            c.group_releases[(c.release_head + i) % c.group_releases.size()].group);
+        const std::uint64_t in_group = group_wait & c.group_banks[g * words + w];
+        if (in_group == 0) continue;
+        const auto& bank = c.banks[w * 64 + static_cast<std::size_t>(std::countr_zero(in_group))];
+        earliest = std::min(
+            earliest,
+            std::max(c.groups[g].next_act, pc_ready[2 * static_cast<std::size_t>(bank.pc) + 1]));
       }
     }
     if (any_local_wait) {

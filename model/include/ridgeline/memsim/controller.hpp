@@ -220,7 +220,20 @@ class Controller {
   std::vector<std::int32_t> row_select;    // 2 x the bank's pseudo-channel, + 1 when it is closed
   std::vector<std::int64_t> row_pc_ready;  // scratch: per pseudo-channel PRE and ACT bounds
   std::vector<std::uint64_t> closed_mask;  // bit b: bank b has no open row
-  std::vector<std::uint64_t> pc_banks;     // per pseudo-channel, its banks ([pc * mask_words])
+  // The bank group's tRRD_L is kept out of row_local (an ACT would otherwise put its whole group
+  // on the wheel): bit b of group_blocked: b's group may not activate at local_now. Every ACT
+  // sets its group's next_act to the same distance ahead, so the groups are released in the
+  // order they were blocked (a ring of at most one entry per group).
+  std::vector<std::uint64_t> group_banks;  // per bank group, its banks ([group * mask_words])
+  std::vector<std::uint64_t> group_blocked;
+  std::vector<std::int32_t> bank_group;  // per bank, its group (flat)
+  struct GroupRelease {
+    std::int64_t time = 0;
+    int group = 0;
+  };
+  std::vector<GroupRelease> group_releases;  // ring
+  std::size_t release_head = 0, release_count = 0;
+  std::vector<std::uint64_t> pc_banks;  // per pseudo-channel, its banks ([pc * mask_words])
   // Bit b: row_local[b] <= local_now, for the banks with a row candidate. A timing wheel keeps it
   // current as time advances: a bank whose row_local lies in the future sits in the slot of that
   // cycle (mod kWheel; one further than kWheel - 1 cycles sits in the last slot and is put back
@@ -236,7 +249,8 @@ class Controller {
   // Brings local_ready up to cycle `now` (FR-FCFS).
   void advance_local_ready(std::int64_t now);
   // min(bound, the ready time of the row commands of the banks of `banks_mask`, which must not
-  // be local_ready: max(row_local, their pseudo-channel's bound in pc_ready[row_select])),
+  // be local_ready: max(row_local, their pseudo-channel's bound in pc_ready[row_select], the
+  // group's next_act for a closed bank)),
   // visiting the wheel in time order only until it reaches the best found.
   std::int64_t earliest_row_ready(const std::uint64_t* banks_mask, const std::int64_t* pc_ready,
                                   std::int64_t bound) const;
