@@ -274,22 +274,27 @@ class FrFcfs : public Scheduler {
     const Cmd col_cmd =
         write ? (closed_page ? Cmd::wra : Cmd::wr) : (closed_page ? Cmd::rda : Cmd::rd);
     for (std::size_t w = 0; w < words; ++w) {
+      if (mask[w] != 0 && col_bus > now) {
+        earliest = std::min(earliest, col_bus);
+        break;
+      }
       for (std::uint64_t bits = mask[w]; bits != 0; bits &= bits - 1) {
-        if (col_bus > now) {
-          earliest = std::min(earliest, col_bus);
-          break;
-        }
         const int b = static_cast<int>(w * 64) + std::countr_zero(bits);
         if (b == refreshing_bank) continue;
         const auto& bank = c.banks[static_cast<std::size_t>(b)];
-        // The bank's own tRCD / tCCD / turnaround bounds its column command.
+        // The bank's own tRCD / tCCD / turnaround bounds its column command; with it and the bus
+        // passed, ready_time is the latest of the bank group, stack ID and pseudo-channel terms.
         const std::int64_t own = write ? bank.next_wr : bank.next_rd;
         if (own > now) {
           earliest = std::min(earliest, own);
           continue;
         }
+        const auto& group = c.groups[static_cast<std::size_t>(bank.group)];
+        const auto& sid = c.sids[static_cast<std::size_t>(bank.sid)];
+        const auto& pc = c.pc_state[static_cast<std::size_t>(bank.pc)];
+        const std::int64_t ready = write ? std::max({group.next_wr, sid.next_wr, pc.next_wr})
+                                         : std::max({group.next_rd, sid.next_rd, pc.next_rd});
         const int index = hits[static_cast<std::size_t>(b)];
-        const std::int64_t ready = c.cached_ready(col_cmd, b);
         if (ready > now) {
           earliest = std::min(earliest, ready);
         } else if (c.slots[static_cast<std::size_t>(index)].seq < best.seq) {
