@@ -44,45 +44,50 @@ class FrFcfs : public Scheduler {
     } else {
       const std::int64_t row_bus = c.row_bus_ready();
       const std::int64_t col_bus = c.col_bus_ready();
-      std::int64_t wait = kNever;
       std::int64_t* bounds = c.active_bound.data();
-      for (std::size_t i = 0; i < c.active_q.size(); ++i) {
-        if (bounds[i] > now) {
-          wait = std::min(wait, bounds[i]);
-          continue;
-        }
-        const int index = c.active_q[i];
-        Slot& slot = c.slots[static_cast<std::size_t>(index)];
-        const Cmd cmd = c.command_for(slot);
+      // Entry i's ready time, or a lower bound of it that lies after `now` (kept in bounds[i]).
+      const auto bound_of = [&](std::size_t i, Cmd& cmd) {
+        if (bounds[i] > now) return bounds[i];
+        const Slot& slot = c.slots[static_cast<std::size_t>(c.active_q[i])];
+        cmd = c.command_for(slot);
         const std::int64_t bus = is_column(cmd) ? col_bus : row_bus;
-        if (bus > now) {
-          wait = std::min(wait, bus);
-          bounds[i] = bus;
-          continue;
-        }
+        if (bus > now) return bounds[i] = bus;
         // The bank's own tRCD / tRCDWR bounds the column command (ready_time takes the maximum).
         if (is_column(cmd)) {
           const auto& bank = c.banks[static_cast<std::size_t>(slot.bank)];
           const std::int64_t own = slot.write ? bank.next_wr : bank.next_rd;
-          if (own > now) {
-            wait = std::min(wait, own);
-            bounds[i] = own;
-            continue;
-          }
+          if (own > now) return bounds[i] = own;
         }
-        const std::int64_t ready = c.cached_ready(cmd, slot.bank);
-        if (ready <= now) {
-          c.issue(cmd, slot.bank, now, &slot);
-          if (is_column(cmd)) {
-            c.active_q.erase(c.active_q.begin() + static_cast<std::ptrdiff_t>(i));
-            c.active_bound.erase(c.active_bound.begin() + static_cast<std::ptrdiff_t>(i));
-            --c.active_per_bank[static_cast<std::size_t>(slot.bank)];
-            c.finish(index, now);
-          }
-          return true;
+        return bounds[i] = c.cached_ready(cmd, slot.bank);
+      };
+      std::int64_t wait = kNever;
+      for (std::size_t i = 0; i < c.active_q.size(); ++i) {
+        Cmd cmd = Cmd::none;
+        const std::int64_t ready = bound_of(i, cmd);
+        if (ready > now) {
+          wait = std::min(wait, ready);
+          continue;
         }
-        wait = std::min(wait, ready);
-        bounds[i] = ready;
+        // The first ready entry issues. The bounds of the ones after it, from the state before
+        // the command, stay lower bounds after it (ready times only grow; a row change resets
+        // them), so the next pass need not scan again while they hold.
+        for (std::size_t j = i + 1; j < c.active_q.size(); ++j) {
+          Cmd other = Cmd::none;
+          wait = std::min(wait, bound_of(j, other));
+        }
+        const int index = c.active_q[i];
+        Slot& slot = c.slots[static_cast<std::size_t>(index)];
+        // Set before the command, which resets it if it changes a row.
+        c.active_wait = is_column(cmd) ? wait : 0;
+        bounds[i] = 0;
+        c.issue(cmd, slot.bank, now, &slot);
+        if (is_column(cmd)) {
+          c.active_q.erase(c.active_q.begin() + static_cast<std::ptrdiff_t>(i));
+          c.active_bound.erase(c.active_bound.begin() + static_cast<std::ptrdiff_t>(i));
+          --c.active_per_bank[static_cast<std::size_t>(slot.bank)];
+          c.finish(index, now);
+        }
+        return true;
       }
       c.active_wait = wait;
       earliest = std::min(earliest, wait);
