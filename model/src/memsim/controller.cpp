@@ -227,16 +227,6 @@ bool Controller::accept(std::uint64_t address, bool write, int pc, int bank, std
   return true;
 }
 
-Cmd Controller::command_for(const Slot& slot) const {
-  const auto& bank = banks[static_cast<std::size_t>(slot.bank)];
-  if (bank.open_row == slot.row) {
-    const bool closed = cfg.page_policy == PagePolicy::closed;
-    if (slot.write) return closed ? Cmd::wra : Cmd::wr;
-    return closed ? Cmd::rda : Cmd::rd;
-  }
-  return bank.open_row < 0 ? Cmd::act : Cmd::pre;
-}
-
 std::int64_t Controller::ready_time(Cmd cmd, int b) const {
   const auto& bank = banks[static_cast<std::size_t>(b)];
   const auto& pc = pc_state[static_cast<std::size_t>(bank.pc)];
@@ -314,7 +304,7 @@ void Controller::dequeue_at(bool write, std::size_t position) {
   --queued[write ? 1 : 0];
 }
 
-void Controller::dequeue(bool write, int index) {
+void Controller::dequeue(bool write, int index, bool reindex) {
   if (!indexed) {
     const auto& queue = write ? write_q : read_q;
     dequeue_at(write, static_cast<std::size_t>(std::find(queue.begin(), queue.end(), index) -
@@ -327,7 +317,7 @@ void Controller::dequeue(bool write, int index) {
   auto& bank_queue = bank_q[write ? 1 : 0][b];
   bank_queue.slots.erase(std::find(bank_queue.slots.begin(), bank_queue.slots.end(), index));
   if (slot.row == banks[b].open_row) --bank_queue.hits;
-  index_bank(static_cast<int>(b), write ? 2 : 1);
+  if (reindex) index_bank(static_cast<int>(b), write ? 2 : 1);
 }
 
 // Sets a bank's open row (-1: closed) and recounts the buffered requests that hit it.
@@ -420,7 +410,8 @@ void Controller::update_row_local(int first, int count) {
 }
 
 void Controller::schedule_local(std::size_t b, std::int64_t local) {
-  const auto slot = static_cast<std::size_t>(std::min(local, local_now + kWheel - 1) % kWheel);
+  const auto slot = static_cast<std::size_t>(
+      static_cast<std::uint64_t>(std::min(local, local_now + kWheel - 1)) % kWheel);
   wheel[slot * static_cast<std::size_t>(mask_words) + b / 64] |= std::uint64_t{1} << (b % 64);
   wheel_busy[slot / 64] |= std::uint64_t{1} << (slot % 64);
 }
@@ -439,27 +430,23 @@ void Controller::advance_local_ready(std::int64_t now) {
       bits[w] = 0;
     }
   };
-  // The slots of cycles local_now + 1 .. now: positions [start, start + span) mod kWheel.
-  if (span == 1) {
-    // A busy controller ticks every cycle: one slot.
-    const auto slot = static_cast<std::size_t>(now % kWheel);
-    if (((wheel_busy[slot / 64] >> (slot % 64)) & 1) != 0) fire(slot);
+  // The slots of cycles local_now + 1 .. now.
+  const auto slot_of = [](std::int64_t cycle) {
+    return static_cast<std::size_t>(static_cast<std::uint64_t>(cycle) % kWheel);
+  };
+  if (span <= 16) {
+    // A busy controller ticks every few cycles: look at each slot passed.
+    for (std::int64_t cycle = local_now + 1; cycle <= local_now + span; ++cycle) {
+      const std::size_t slot = slot_of(cycle);
+      if (((wheel_busy[slot / 64] >> (slot % 64)) & 1) != 0) fire(slot);
+    }
   } else {
-    const auto start = static_cast<std::size_t>((local_now + 1) % kWheel);
-    const auto end = start + static_cast<std::size_t>(span);
-    const auto range = [](std::size_t from, std::size_t to, std::size_t word) {
-      // Bits [from, to) of the slot set that fall in `word`.
-      const std::size_t lo = std::max(from, word * 64), hi = std::min(to, word * 64 + 64);
-      if (lo >= hi) return std::uint64_t{0};
-      const std::size_t width = hi - lo;
-      const std::uint64_t ones = width == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << width) - 1;
-      return ones << (lo - word * 64);
-    };
+    // After a longer sleep: every busy slot within the span, in any order.
+    const std::size_t start = slot_of(local_now + 1);
     for (std::size_t i = 0; i < kWheel / 64; ++i) {
-      std::uint64_t due = range(start, std::min<std::size_t>(end, kWheel), i);
-      if (end > kWheel) due |= range(0, end - kWheel, i);
-      for (due &= wheel_busy[i]; due != 0; due &= due - 1) {
-        fire(i * 64 + static_cast<std::size_t>(std::countr_zero(due)));
+      for (std::uint64_t busy = wheel_busy[i]; busy != 0; busy &= busy - 1) {
+        const std::size_t slot = i * 64 + static_cast<std::size_t>(std::countr_zero(busy));
+        if (static_cast<std::int64_t>((slot + kWheel - start) % kWheel) < span) fire(slot);
       }
     }
   }
@@ -469,7 +456,7 @@ void Controller::advance_local_ready(std::int64_t now) {
     if (groups[g].next_act <= now) {
       for (std::size_t w = 0; w < words; ++w) group_blocked[w] &= ~group_banks[g * words + w];
     }
-    release_head = (release_head + 1) % group_releases.size();
+    if (++release_head == group_releases.size()) release_head = 0;
     --release_count;
   }
   if (!any) return;
@@ -496,7 +483,7 @@ std::int64_t Controller::earliest_row_ready(const std::uint64_t* banks_mask,
   // Slots in time order from local_now + 1: positions start..kWheel-1, then 0..start-1. Every
   // bank of the mask has an entry at or before its row_local, so once the slots reach the best
   // ready time found, the banks not seen yet cannot beat it.
-  const auto start = static_cast<std::size_t>((local_now + 1) % kWheel);
+  const auto start = static_cast<std::size_t>(static_cast<std::uint64_t>(local_now + 1) % kWheel);
   for (std::size_t k = 0; k < kWheel && local_now + 1 + static_cast<std::int64_t>(k) < bound;) {
     const std::size_t slot = (start + k) % kWheel;
     // Skip to the next busy slot within this 64-slot word (or the word's end).
@@ -648,8 +635,9 @@ void Controller::issue(Cmd cmd, int b, std::int64_t now, Slot* slot) {
     const auto words = static_cast<std::size_t>(mask_words);
     const auto g = static_cast<std::size_t>(bank.group);
     for (std::size_t w = 0; w < words; ++w) group_blocked[w] |= group_banks[g * words + w];
-    group_releases[(release_head + release_count) % group_releases.size()] = {group.next_act,
-                                                                              bank.group};
+    std::size_t tail = release_head + release_count;
+    if (tail >= group_releases.size()) tail -= group_releases.size();
+    group_releases[tail] = {group.next_act, bank.group};
     ++release_count;
   }
 }

@@ -127,12 +127,16 @@ class FrFcfs : public Scheduler {
       }
       return false;
     }
+    // An ACT with room in the active buffer moves its request there: it leaves the buffer first,
+    // so that the ACT's row change indexes the bank once.
+    const bool to_active =
+        best.cmd == Cmd::act && static_cast<int>(c.active_q.size()) < c.cfg.active_queue;
+    if (to_active) c.dequeue(write, best.index, false);
     c.issue(best.cmd, best.bank, now, &c.slots[static_cast<std::size_t>(best.index)]);
     if (is_column(best.cmd)) {
       c.dequeue(write, best.index);
       c.finish(best.index, now);
-    } else if (best.cmd == Cmd::act && static_cast<int>(c.active_q.size()) < c.cfg.active_queue) {
-      c.dequeue(write, best.index);
+    } else if (to_active) {
       // Its column command waits at least for the tRCD / tRCDWR just set: the buffer-wide bound
       // (if known) takes that rather than being reset.
       const auto& bank = c.banks[static_cast<std::size_t>(best.bank)];
@@ -201,9 +205,9 @@ class FrFcfs : public Scheduler {
         if ((pc_only & mine & closed) != 0) earliest = std::min(earliest, pc_ready[2 * p + 1]);
         if ((pc_only & mine & ~closed) != 0) earliest = std::min(earliest, pc_ready[2 * p]);
       }
-      for (std::size_t i = 0; group_wait != 0 && i < c.release_count; ++i) {
-        const auto g = static_cast<std::size_t>(
-            c.group_releases[(c.release_head + i) % c.group_releases.size()].group);
+      for (std::size_t i = 0, at = c.release_head; group_wait != 0 && i < c.release_count;
+           ++i, at = at + 1 == c.group_releases.size() ? 0 : at + 1) {
+        const auto g = static_cast<std::size_t>(c.group_releases[at].group);
         const std::uint64_t in_group = group_wait & c.group_banks[g * words + w];
         if (in_group == 0) continue;
         const auto& bank = c.banks[w * 64 + static_cast<std::size_t>(std::countr_zero(in_group))];

@@ -140,7 +140,15 @@ class Controller {
   std::int64_t wake() const { return wake_; }
 
   // --- for schedulers ---
-  Cmd command_for(const Slot& slot) const;
+  Cmd command_for(const Slot& slot) const {
+    const auto& bank = banks[static_cast<std::size_t>(slot.bank)];
+    if (bank.open_row == slot.row) {
+      const bool closed = cfg.page_policy == PagePolicy::closed;
+      if (slot.write) return closed ? Cmd::wra : Cmd::wr;
+      return closed ? Cmd::rda : Cmd::rd;
+    }
+    return bank.open_row < 0 ? Cmd::act : Cmd::pre;
+  }
   std::int64_t ready_time(Cmd cmd, int bank) const;
   // ready_time, remembered until the next command changes the state (schedulers ask for the same
   // bank many times in one cycle).
@@ -164,7 +172,8 @@ class Controller {
   bool active_holds_pc(int pc) const;
   // Removes the request at `position` of read_q (write = false) or write_q (bank-round-robin).
   void dequeue_at(bool write, std::size_t position);
-  void dequeue(bool write, int slot_index);
+  // reindex = false: the caller's next command reindexes the bank (an ACT, through open_row).
+  void dequeue(bool write, int slot_index, bool reindex = true);
   // Earliest cycle the row (ACT/PRE/REF) or the column bus can take a command.
   std::int64_t row_bus_ready() const {
     return cfg.dual_issue ? (row_bus_half + 1) / 2 : std::max(last_cmd + 1, (row_bus_half + 1) / 2);
