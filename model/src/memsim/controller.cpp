@@ -212,7 +212,12 @@ bool Controller::accept(std::uint64_t address, bool write, int pc, int bank, std
     return true;
   }
   auto& bank_queue = bank_q[write ? 1 : 0][static_cast<std::size_t>(bank)];
-  bank_queue.slots.push_back(index);
+  slot.next = -1;
+  slot.prev = bank_queue.tail;
+  (bank_queue.tail >= 0 ? slots[static_cast<std::size_t>(bank_queue.tail)].next : bank_queue.head) =
+      index;
+  bank_queue.tail = index;
+  ++bank_queue.size;
   if (banks[static_cast<std::size_t>(bank)].open_row == row) ++bank_queue.hits;
   index_bank(bank, write ? 2 : 1);
   // FR-FCFS looks only at the oldest hit and the oldest non-hit of each bank in the buffer of the
@@ -315,7 +320,9 @@ void Controller::dequeue(bool write, int index, bool reindex) {
   const Slot& slot = slots[static_cast<std::size_t>(index)];
   const auto b = static_cast<std::size_t>(slot.bank);
   auto& bank_queue = bank_q[write ? 1 : 0][b];
-  bank_queue.slots.erase(std::find(bank_queue.slots.begin(), bank_queue.slots.end(), index));
+  (slot.prev >= 0 ? slots[static_cast<std::size_t>(slot.prev)].next : bank_queue.head) = slot.next;
+  (slot.next >= 0 ? slots[static_cast<std::size_t>(slot.next)].prev : bank_queue.tail) = slot.prev;
+  --bank_queue.size;
   if (slot.row == banks[b].open_row) --bank_queue.hits;
   if (reindex) index_bank(static_cast<int>(b), write ? 2 : 1);
 }
@@ -335,8 +342,10 @@ void Controller::open_row(BankState& bank, int b, std::int64_t row) {
     auto& bank_queue = kind[static_cast<std::size_t>(b)];
     bank_queue.hits = 0;
     if (row < 0) continue;
-    for (const int index : bank_queue.slots) {
-      if (slots[static_cast<std::size_t>(index)].row == row) ++bank_queue.hits;
+    for (int index = bank_queue.head; index >= 0;) {
+      const Slot& slot = slots[static_cast<std::size_t>(index)];
+      if (slot.row == row) ++bank_queue.hits;
+      index = slot.next;
     }
   }
   index_bank(b, 3);
@@ -354,14 +363,15 @@ void Controller::index_bank(int b, int kinds) {
     word = queue.hits > 0 ? (word | bit) : (word & ~bit);
     // The oldest hit and the oldest non-hit.
     int hit = -1, head = -1;
-    int missing = (queue.hits > 0 ? 1 : 0) + (queue.hits < static_cast<int>(queue.slots.size()));
-    for (auto it = queue.slots.begin(); missing > 0; ++it) {
-      const bool is_hit = slots[static_cast<std::size_t>(*it)].row == open;
-      int& found = is_hit ? hit : head;
+    int missing = (queue.hits > 0 ? 1 : 0) + (queue.hits < queue.size ? 1 : 0);
+    for (int index = queue.head; missing > 0;) {
+      const Slot& slot = slots[static_cast<std::size_t>(index)];
+      int& found = slot.row == open ? hit : head;
       if (found < 0) {
-        found = *it;
+        found = index;
         --missing;
       }
+      index = slot.next;
     }
     hit_head[w][bank] = hit;
     row_head[w][bank] = head;

@@ -34,7 +34,8 @@ struct Slot {
   std::uint64_t seq = 0;  // arrival order within the controller (FR-FCFS age)
   std::int32_t bank = 0;  // flat index within the controller
   bool write = false;
-  bool counted = false;  // row-buffer outcome recorded
+  bool counted = false;      // row-buffer outcome recorded
+  int next = -1, prev = -1;  // FR-FCFS: neighbours in its bank's queue (Controller::BankQueue)
 };
 
 struct BankState {
@@ -210,8 +211,11 @@ class Controller {
   // The read [0] and write [1] buffers indexed by bank, for FR-FCFS: each bank's requests in age
   // order and how many hit its open row, so a scheduling decision looks at the oldest row hit and
   // the oldest non-hit of each bank rather than at every request.
+  // A doubly linked list through the slots (Slot::next / prev) in age order: joining and
+  // leaving cost O(1) and touch only the slots concerned.
   struct BankQueue {
-    std::vector<int> slots;
+    int head = -1, tail = -1;
+    int size = 0;
     int hits = 0;
   };
   std::vector<BankQueue> bank_q[2];
