@@ -117,19 +117,46 @@ Controller::Controller(const DeviceModel& device_model, int pc_count)
   slots.resize(static_cast<std::size_t>(capacity));
   for (int i = capacity - 1; i >= 0; --i) free_slots.push_back(i);
   if (cfg.command_queue > 0) command_q.resize(banks.size());
+  mask_words = static_cast<int>((banks.size() + 63) / 64);
+  const auto words = static_cast<std::size_t>(mask_words);
   for (int w = 0; w < 2; ++w) {
     bank_q[w].resize(banks.size());
-    hit_mask[w].assign((banks.size() + 63) / 64, 0);
+    hit_mask[w].assign(words, 0);
     row_head[w].assign(banks.size(), -1);
     row_key[w].assign(banks.size(), std::numeric_limits<std::uint64_t>::max());
+    row_cand[w].assign(words, 0);
+    hit_head[w].assign(banks.size(), -1);
   }
   row_local.assign(banks.size(), 0);
+  closed_mask.assign(words, 0);
+  local_ready.assign(words, 0);
+  pc_banks.assign(pc_state.size() * words, 0);
+  for (std::size_t b = 0; b < banks.size(); ++b) {
+    const std::uint64_t bit = std::uint64_t{1} << (b % 64);
+    closed_mask[b / 64] |= bit;
+    local_ready[b / 64] |= bit;  // row_local 0 <= local_now 0
+    pc_banks[static_cast<std::size_t>(banks[b].pc) * words + b / 64] |= bit;
+  }
+  group_banks.assign(groups.size() * words, 0);
+  group_blocked.assign(words, 0);
+  group_releases.resize(groups.size());
+  for (std::size_t b = 0; b < banks.size(); ++b) {
+    bank_group.push_back(banks[b].group);
+    group_banks[static_cast<std::size_t>(banks[b].group) * words + b / 64] |= std::uint64_t{1}
+                                                                              << (b % 64);
+  }
+  wheel.assign(static_cast<std::size_t>(kWheel) * words, 0);
+  wheel_pending.assign(words, 0);
   queue_wait.assign(banks.size(), 0);
   row_pc_ready.assign(2 * pc_state.size(), 0);
   active_per_bank.assign(banks.size(), 0);
   for (const auto& bank : banks) row_select.push_back(2 * bank.pc + 1);  // all closed
   bank_bits = std::max(1, static_cast<int>(std::bit_width(banks.size())));
   indexed = cfg.scheduler == "frfcfs";
+  // Integer forms of the watermarks: writes > high x capacity, writes < low x capacity.
+  write_above_ =
+      static_cast<int>(std::floor(cfg.write_high * static_cast<double>(cfg.write_queue)));
+  write_below_ = static_cast<int>(std::ceil(cfg.write_low * static_cast<double>(cfg.write_queue)));
   memo_stamp_.assign(banks.size() * 3, 0);
   memo_value_.assign(banks.size() * 3, 0);
   scheduler_ = make_scheduler(cfg.scheduler);
@@ -178,27 +205,31 @@ bool Controller::accept(std::uint64_t address, bool write, int pc, int bank, std
   slot.counted = false;
   slot.seq = next_seq_++;
   ++queued[write ? 1 : 0];
-  wake_ = std::min(wake_, now + 1);
   if (!indexed) {
+    wake_ = std::min(wake_, now + 1);
     (write ? write_q : read_q).push_back(index);
     transfer_blocked[write ? 1 : 0] = false;
     return true;
   }
   auto& bank_queue = bank_q[write ? 1 : 0][static_cast<std::size_t>(bank)];
-  bank_queue.slots.push_back(index);
+  slot.next = -1;
+  slot.prev = bank_queue.tail;
+  (bank_queue.tail >= 0 ? slots[static_cast<std::size_t>(bank_queue.tail)].next : bank_queue.head) =
+      index;
+  bank_queue.tail = index;
+  ++bank_queue.size;
   if (banks[static_cast<std::size_t>(bank)].open_row == row) ++bank_queue.hits;
   index_bank(bank, write ? 2 : 1);
-  return true;
-}
-
-Cmd Controller::command_for(const Slot& slot) const {
-  const auto& bank = banks[static_cast<std::size_t>(slot.bank)];
-  if (bank.open_row == slot.row) {
-    const bool closed = cfg.page_policy == PagePolicy::closed;
-    if (slot.write) return closed ? Cmd::wra : Cmd::wr;
-    return closed ? Cmd::rda : Cmd::rd;
+  // FR-FCFS looks only at the oldest hit and the oldest non-hit of each bank in the buffer of the
+  // current mode: a request behind them, or in the other buffer while the mode stays, changes
+  // nothing before the wake-up already set.
+  const int kind = write ? 1 : 0;
+  const auto b = static_cast<std::size_t>(bank);
+  const bool head = row_head[kind][b] == index || hit_head[kind][b] == index;
+  if ((head && write == write_mode) || write_mode_target() != write_mode) {
+    wake_ = std::min(wake_, now + 1);
   }
-  return bank.open_row < 0 ? Cmd::act : Cmd::pre;
+  return true;
 }
 
 std::int64_t Controller::ready_time(Cmd cmd, int b) const {
@@ -278,7 +309,7 @@ void Controller::dequeue_at(bool write, std::size_t position) {
   --queued[write ? 1 : 0];
 }
 
-void Controller::dequeue(bool write, int index) {
+void Controller::dequeue(bool write, int index, bool reindex) {
   if (!indexed) {
     const auto& queue = write ? write_q : read_q;
     dequeue_at(write, static_cast<std::size_t>(std::find(queue.begin(), queue.end(), index) -
@@ -289,9 +320,11 @@ void Controller::dequeue(bool write, int index) {
   const Slot& slot = slots[static_cast<std::size_t>(index)];
   const auto b = static_cast<std::size_t>(slot.bank);
   auto& bank_queue = bank_q[write ? 1 : 0][b];
-  bank_queue.slots.erase(std::find(bank_queue.slots.begin(), bank_queue.slots.end(), index));
+  (slot.prev >= 0 ? slots[static_cast<std::size_t>(slot.prev)].next : bank_queue.head) = slot.next;
+  (slot.next >= 0 ? slots[static_cast<std::size_t>(slot.next)].prev : bank_queue.tail) = slot.prev;
+  --bank_queue.size;
   if (slot.row == banks[b].open_row) --bank_queue.hits;
-  index_bank(static_cast<int>(b), write ? 2 : 1);
+  if (reindex) index_bank(static_cast<int>(b), write ? 2 : 1);
 }
 
 // Sets a bank's open row (-1: closed) and recounts the buffered requests that hit it.
@@ -309,8 +342,10 @@ void Controller::open_row(BankState& bank, int b, std::int64_t row) {
     auto& bank_queue = kind[static_cast<std::size_t>(b)];
     bank_queue.hits = 0;
     if (row < 0) continue;
-    for (const int index : bank_queue.slots) {
-      if (slots[static_cast<std::size_t>(index)].row == row) ++bank_queue.hits;
+    for (int index = bank_queue.head; index >= 0;) {
+      const Slot& slot = slots[static_cast<std::size_t>(index)];
+      if (slot.row == row) ++bank_queue.hits;
+      index = slot.next;
     }
   }
   index_bank(b, 3);
@@ -319,50 +354,171 @@ void Controller::open_row(BankState& bank, int b, std::int64_t row) {
 void Controller::index_bank(int b, int kinds) {
   const auto bank = static_cast<std::size_t>(b);
   const std::int64_t open = banks[bank].open_row;
+  const std::uint64_t bit = std::uint64_t{1} << (bank % 64);
+  const bool was_candidate = ((row_cand[0][bank / 64] | row_cand[1][bank / 64]) & bit) != 0;
   for (int w = 0; w < 2; ++w) {
     if ((kinds & (1 << w)) == 0) continue;
     const auto& queue = bank_q[w][bank];
-    const std::uint64_t bit = std::uint64_t{1} << (bank % 64);
     auto& word = hit_mask[w][bank / 64];
     word = queue.hits > 0 ? (word | bit) : (word & ~bit);
-    int head = -1;
-    if (queue.hits < static_cast<int>(queue.slots.size())) {
-      for (const int index : queue.slots) {
-        if (slots[static_cast<std::size_t>(index)].row != open) {
-          head = index;
-          break;
-        }
+    // The oldest hit and the oldest non-hit.
+    int hit = -1, head = -1;
+    int missing = (queue.hits > 0 ? 1 : 0) + (queue.hits < queue.size ? 1 : 0);
+    for (int index = queue.head; missing > 0;) {
+      const Slot& slot = slots[static_cast<std::size_t>(index)];
+      int& found = slot.row == open ? hit : head;
+      if (found < 0) {
+        found = index;
+        --missing;
       }
+      index = slot.next;
     }
+    hit_head[w][bank] = hit;
     row_head[w][bank] = head;
-    const std::uint64_t key =
+    row_key[w][bank] =
         head < 0 ? std::numeric_limits<std::uint64_t>::max()
                  : (slots[static_cast<std::size_t>(head)].seq << bank_bits) | std::uint64_t{bank};
-    auto& old_key = row_key[w][bank];
-    if (key == old_key) continue;
-    auto& order = row_order[w];
-    if (old_key != std::numeric_limits<std::uint64_t>::max()) {
-      order.erase(std::lower_bound(order.begin(), order.end(), old_key));
-    }
-    if (key != std::numeric_limits<std::uint64_t>::max()) {
-      order.insert(std::upper_bound(order.begin(), order.end(), key), key);
-    }
-    old_key = key;
+    auto& cand = row_cand[w][bank / 64];
+    cand = head >= 0 ? (cand | bit) : (cand & ~bit);
+  }
+  if (!was_candidate && ((row_cand[0][bank / 64] | row_cand[1][bank / 64]) & bit) != 0) {
+    track_local(bank);
   }
 }
 
-// row_local of banks [first, first + count): what the bank and its group add to the ready time of
+// Sets local_ready for bank b, or puts it on the wheel (banks without a row candidate are not
+// tracked: their row candidates would not look at it).
+void Controller::track_local(std::size_t b) {
+  const std::uint64_t bit = std::uint64_t{1} << (b % 64);
+  auto& ready_word = local_ready[b / 64];
+  if (row_local[b] <= local_now) {
+    ready_word |= bit;
+  } else {
+    ready_word &= ~bit;
+    schedule_local(b, row_local[b]);
+  }
+}
+
+// row_local of banks [first, first + count): what the bank adds to the ready time of
 // the bank's next row command (ready_time less the bus and pseudo-channel terms).
 void Controller::update_row_local(int first, int count) {
   if (!indexed) return;
   for (int b = first; b < first + count; ++b) {
-    const auto& bank = banks[static_cast<std::size_t>(b)];
+    const auto index = static_cast<std::size_t>(b);
+    const auto& bank = banks[index];
     const bool closed = bank.open_row < 0;
-    row_select[static_cast<std::size_t>(b)] = 2 * bank.pc + (closed ? 1 : 0);
-    row_local[static_cast<std::size_t>(b)] =
-        closed ? std::max(bank.next_act, groups[static_cast<std::size_t>(bank.group)].next_act)
-               : bank.next_pre;
+    const std::int32_t select = 2 * bank.pc + (closed ? 1 : 0);
+    const std::int64_t local = closed ? bank.next_act : bank.next_pre;
+    if (select == row_select[index] && local == row_local[index]) continue;
+    row_select[index] = select;
+    row_local[index] = local;
+    const std::uint64_t bit = std::uint64_t{1} << (index % 64);
+    auto& closed_word = closed_mask[index / 64];
+    closed_word = closed ? (closed_word | bit) : (closed_word & ~bit);
+    if (((row_cand[0][index / 64] | row_cand[1][index / 64]) & bit) != 0) track_local(index);
   }
+}
+
+void Controller::schedule_local(std::size_t b, std::int64_t local) {
+  const auto slot = static_cast<std::size_t>(
+      static_cast<std::uint64_t>(std::min(local, local_now + kWheel - 1)) % kWheel);
+  wheel[slot * static_cast<std::size_t>(mask_words) + b / 64] |= std::uint64_t{1} << (b % 64);
+  wheel_busy[slot / 64] |= std::uint64_t{1} << (slot % 64);
+}
+
+void Controller::advance_local_ready(std::int64_t now) {
+  if (now <= local_now) return;
+  const auto words = static_cast<std::size_t>(mask_words);
+  const std::int64_t span = std::min<std::int64_t>(now - local_now, kWheel);
+  bool any = false;
+  const auto fire = [&](std::size_t slot) {
+    wheel_busy[slot / 64] &= ~(std::uint64_t{1} << (slot % 64));
+    any = true;
+    std::uint64_t* bits = wheel.data() + slot * words;
+    for (std::size_t w = 0; w < words; ++w) {
+      wheel_pending[w] |= bits[w];
+      bits[w] = 0;
+    }
+  };
+  // The slots of cycles local_now + 1 .. now.
+  const auto slot_of = [](std::int64_t cycle) {
+    return static_cast<std::size_t>(static_cast<std::uint64_t>(cycle) % kWheel);
+  };
+  if (span <= 16) {
+    // A busy controller ticks every few cycles: look at each slot passed.
+    for (std::int64_t cycle = local_now + 1; cycle <= local_now + span; ++cycle) {
+      const std::size_t slot = slot_of(cycle);
+      if (((wheel_busy[slot / 64] >> (slot % 64)) & 1) != 0) fire(slot);
+    }
+  } else {
+    // After a longer sleep: every busy slot within the span, in any order.
+    const std::size_t start = slot_of(local_now + 1);
+    for (std::size_t i = 0; i < kWheel / 64; ++i) {
+      for (std::uint64_t busy = wheel_busy[i]; busy != 0; busy &= busy - 1) {
+        const std::size_t slot = i * 64 + static_cast<std::size_t>(std::countr_zero(busy));
+        if (static_cast<std::int64_t>((slot + kWheel - start) % kWheel) < span) fire(slot);
+      }
+    }
+  }
+  local_now = now;
+  while (release_count > 0 && group_releases[release_head].time <= now) {
+    const auto g = static_cast<std::size_t>(group_releases[release_head].group);
+    if (groups[g].next_act <= now) {
+      for (std::size_t w = 0; w < words; ++w) group_blocked[w] &= ~group_banks[g * words + w];
+    }
+    if (++release_head == group_releases.size()) release_head = 0;
+    --release_count;
+  }
+  if (!any) return;
+  for (std::size_t w = 0; w < words; ++w) {
+    for (std::uint64_t bits = wheel_pending[w]; bits != 0; bits &= bits - 1) {
+      const std::size_t b = w * 64 + static_cast<std::size_t>(std::countr_zero(bits));
+      const std::int64_t local = row_local[b];
+      if (((row_cand[0][w] | row_cand[1][w]) >> (b % 64) & 1) == 0) {
+        // No longer a candidate: untracked.
+      } else if (local <= now) {
+        local_ready[w] |= std::uint64_t{1} << (b % 64);
+      } else {
+        schedule_local(b, local);  // stale, or further than the wheel reaches
+      }
+    }
+    wheel_pending[w] = 0;
+  }
+}
+
+std::int64_t Controller::earliest_row_ready(const std::uint64_t* banks_mask,
+                                            const std::int64_t* pc_ready,
+                                            std::int64_t bound) const {
+  const auto words = static_cast<std::size_t>(mask_words);
+  // Slots in time order from local_now + 1: positions start..kWheel-1, then 0..start-1. Every
+  // bank of the mask has an entry at or before its row_local, so once the slots reach the best
+  // ready time found, the banks not seen yet cannot beat it.
+  const auto start = static_cast<std::size_t>(static_cast<std::uint64_t>(local_now + 1) % kWheel);
+  for (std::size_t k = 0; k < kWheel && local_now + 1 + static_cast<std::int64_t>(k) < bound;) {
+    const std::size_t slot = (start + k) % kWheel;
+    // Skip to the next busy slot within this 64-slot word (or the word's end).
+    const std::uint64_t busy = wheel_busy[slot / 64] >> (slot % 64);
+    if (busy == 0) {
+      k += 64 - slot % 64;
+      continue;
+    }
+    const auto skip = static_cast<std::size_t>(std::countr_zero(busy));
+    k += skip;
+    if (k >= kWheel || local_now + 1 + static_cast<std::int64_t>(k) >= bound) break;
+    const std::uint64_t* bits = wheel.data() + (slot + skip) * words;
+    for (std::size_t w = 0; w < words; ++w) {
+      for (std::uint64_t hit = bits[w] & banks_mask[w]; hit != 0; hit &= hit - 1) {
+        const std::size_t b = w * 64 + static_cast<std::size_t>(std::countr_zero(hit));
+        const std::int32_t select = row_select[b];
+        const std::int64_t group_act =
+            (select & 1) != 0 ? groups[static_cast<std::size_t>(bank_group[b])].next_act : 0;
+        bound = std::min(
+            bound, std::max({row_local[b], pc_ready[static_cast<std::size_t>(select)], group_act}));
+      }
+    }
+    ++k;
+  }
+  return bound;
 }
 
 bool Controller::active_holds_bank(int bank) const {
@@ -484,8 +640,16 @@ void Controller::issue(Cmd cmd, int b, std::int64_t now, Slot* slot) {
     default:
       break;
   }
-  const int per_group = model.geometry.banks_per_group;
-  update_row_local(b - b % per_group, per_group);
+  update_row_local(b, 1);
+  if (cmd == Cmd::act && indexed && group.next_act > local_now) {
+    const auto words = static_cast<std::size_t>(mask_words);
+    const auto g = static_cast<std::size_t>(bank.group);
+    for (std::size_t w = 0; w < words; ++w) group_blocked[w] |= group_banks[g * words + w];
+    std::size_t tail = release_head + release_count;
+    if (tail >= group_releases.size()) tail -= group_releases.size();
+    group_releases[tail] = {group.next_act, bank.group};
+    ++release_count;
+  }
 }
 
 void Controller::issue_refresh(const RefreshJob& job, Cmd cmd, std::int64_t now) {
@@ -539,17 +703,11 @@ void Controller::finish(int index, std::int64_t now) {
   free_slots.push_back(index);
 }
 
-void Controller::update_write_mode() {
-  const auto writes = static_cast<double>(queued[1]);
-  const auto capacity = static_cast<double>(cfg.write_queue);
-  const bool no_reads = queued[0] == 0, no_writes = queued[1] == 0;
-  if (!write_mode) {
-    if (writes > cfg.write_high * capacity || (no_reads && !no_writes)) {
-      write_mode = true;
-    }
-  } else if ((writes < cfg.write_low * capacity && !no_reads) || no_writes) {
-    write_mode = false;
-  }
+bool Controller::write_mode_target() const {
+  const int writes = queued[1];
+  const bool no_reads = queued[0] == 0, no_writes = writes == 0;
+  if (!write_mode) return writes > write_above_ || (no_reads && !no_writes);
+  return !((writes < write_below_ && !no_reads) || no_writes);
 }
 
 void Controller::schedule_refresh(std::int64_t now) {
@@ -570,7 +728,7 @@ void Controller::schedule_refresh(std::int64_t now) {
 
 std::int64_t Controller::tick(std::int64_t now) {
   invalidate();
-  schedule_refresh(now);
+  if (next_refresh <= now) schedule_refresh(now);
   std::int64_t next = scheduler_->step(*this, now);
   next = std::max(next, now + 1);
   wake_ = std::min(next, next_refresh);

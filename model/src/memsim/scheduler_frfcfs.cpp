@@ -20,17 +20,23 @@ class FrFcfs : public Scheduler {
   std::int64_t step(Controller& c, std::int64_t now) override {
     std::int64_t earliest = kNever;
     bool issued = false;
+    c.advance_local_ready(now);
     // With dual issue a row and a column command may share the cycle: a second pass finds only
     // commands of the other bus, since the first occupies its own.
+    // Controllers of up to 64 banks (every device so far) keep their masks in one word.
+    const auto pass_once = c.mask_words == 1 ? try_issue<1> : try_issue<0>;
     for (int pass = 0; pass < (c.cfg.dual_issue ? 2 : 1); ++pass) {
-      if (!try_issue(c, now, earliest)) break;
+      if (!pass_once(c, now, !issued, earliest)) break;
       issued = true;
     }
     return issued ? now + 1 : earliest;
   }
 
  private:
-  static bool try_issue(Controller& c, std::int64_t now, std::int64_t& earliest) {
+  // kWords: the number of 64-bank mask words, 0: c.mask_words.
+  template <std::size_t kWords>
+  static bool try_issue(Controller& c, std::int64_t now, bool need_earliest,
+                        std::int64_t& earliest) {
     // 1. Requests whose row is being opened, unless the bound of their ready times from the last
     // scan still holds. A busy bus bounds the commands that need it.
     if (c.active_wait > now) {
@@ -38,45 +44,50 @@ class FrFcfs : public Scheduler {
     } else {
       const std::int64_t row_bus = c.row_bus_ready();
       const std::int64_t col_bus = c.col_bus_ready();
-      std::int64_t wait = kNever;
       std::int64_t* bounds = c.active_bound.data();
-      for (std::size_t i = 0; i < c.active_q.size(); ++i) {
-        if (bounds[i] > now) {
-          wait = std::min(wait, bounds[i]);
-          continue;
-        }
-        const int index = c.active_q[i];
-        Slot& slot = c.slots[static_cast<std::size_t>(index)];
-        const Cmd cmd = c.command_for(slot);
+      // Entry i's ready time, or a lower bound of it that lies after `now` (kept in bounds[i]).
+      const auto bound_of = [&](std::size_t i, Cmd& cmd) {
+        if (bounds[i] > now) return bounds[i];
+        const Slot& slot = c.slots[static_cast<std::size_t>(c.active_q[i])];
+        cmd = c.command_for(slot);
         const std::int64_t bus = is_column(cmd) ? col_bus : row_bus;
-        if (bus > now) {
-          wait = std::min(wait, bus);
-          bounds[i] = bus;
-          continue;
-        }
+        if (bus > now) return bounds[i] = bus;
         // The bank's own tRCD / tRCDWR bounds the column command (ready_time takes the maximum).
         if (is_column(cmd)) {
           const auto& bank = c.banks[static_cast<std::size_t>(slot.bank)];
           const std::int64_t own = slot.write ? bank.next_wr : bank.next_rd;
-          if (own > now) {
-            wait = std::min(wait, own);
-            bounds[i] = own;
-            continue;
-          }
+          if (own > now) return bounds[i] = own;
         }
-        const std::int64_t ready = c.cached_ready(cmd, slot.bank);
-        if (ready <= now) {
-          c.issue(cmd, slot.bank, now, &slot);
-          if (is_column(cmd)) {
-            c.active_q.erase(c.active_q.begin() + static_cast<std::ptrdiff_t>(i));
-            c.active_bound.erase(c.active_bound.begin() + static_cast<std::ptrdiff_t>(i));
-            --c.active_per_bank[static_cast<std::size_t>(slot.bank)];
-            c.finish(index, now);
-          }
-          return true;
+        return bounds[i] = c.cached_ready(cmd, slot.bank);
+      };
+      std::int64_t wait = kNever;
+      for (std::size_t i = 0; i < c.active_q.size(); ++i) {
+        Cmd cmd = Cmd::none;
+        const std::int64_t ready = bound_of(i, cmd);
+        if (ready > now) {
+          wait = std::min(wait, ready);
+          continue;
         }
-        wait = std::min(wait, ready);
-        bounds[i] = ready;
+        // The first ready entry issues. The bounds of the ones after it, from the state before
+        // the command, stay lower bounds after it (ready times only grow; a row change resets
+        // them), so the next pass need not scan again while they hold.
+        for (std::size_t j = i + 1; j < c.active_q.size(); ++j) {
+          Cmd other = Cmd::none;
+          wait = std::min(wait, bound_of(j, other));
+        }
+        const int index = c.active_q[i];
+        Slot& slot = c.slots[static_cast<std::size_t>(index)];
+        // Set before the command, which resets it if it changes a row.
+        c.active_wait = is_column(cmd) ? wait : 0;
+        bounds[i] = 0;
+        c.issue(cmd, slot.bank, now, &slot);
+        if (is_column(cmd)) {
+          c.active_q.erase(c.active_q.begin() + static_cast<std::ptrdiff_t>(i));
+          c.active_bound.erase(c.active_bound.begin() + static_cast<std::ptrdiff_t>(i));
+          --c.active_per_bank[static_cast<std::size_t>(slot.bank)];
+          c.finish(index, now);
+        }
+        return true;
       }
       c.active_wait = wait;
       earliest = std::min(earliest, wait);
@@ -104,19 +115,37 @@ class FrFcfs : public Scheduler {
     // oldest ready candidate is the oldest ready request.
     c.update_write_mode();
     const bool write = c.write_mode;
-    const Candidate best = oldest_ready(c, now, write, refreshing_bank, earliest);
-    if (best.index < 0) return false;
-    if (best.cmd == Cmd::pre && c.active_holds_bank(best.bank)) return false;
+    bool row_waiting = false;
+    const Candidate best =
+        oldest_ready<kWords>(c, now, write, refreshing_bank, need_earliest, row_waiting, earliest);
+    if (best.index < 0 || (best.cmd == Cmd::pre && c.active_holds_bank(best.bank))) {
+      // Row candidates that wait bound the wake-up (computed only when it is needed; when the
+      // cycle goes unused, the ones younger than the blocked best need not, but a lower bound
+      // only wakes the controller early).
+      if (row_waiting && need_earliest) {
+        earliest = std::min(earliest, row_earliest<kWords>(c, now, write ? 1 : 0));
+      }
+      return false;
+    }
+    // An ACT with room in the active buffer moves its request there: it leaves the buffer first,
+    // so that the ACT's row change indexes the bank once.
+    const bool to_active =
+        best.cmd == Cmd::act && static_cast<int>(c.active_q.size()) < c.cfg.active_queue;
+    if (to_active) c.dequeue(write, best.index, false);
     c.issue(best.cmd, best.bank, now, &c.slots[static_cast<std::size_t>(best.index)]);
     if (is_column(best.cmd)) {
       c.dequeue(write, best.index);
       c.finish(best.index, now);
-    } else if (best.cmd == Cmd::act && static_cast<int>(c.active_q.size()) < c.cfg.active_queue) {
-      c.dequeue(write, best.index);
+    } else if (to_active) {
+      // Its column command waits at least for the tRCD / tRCDWR just set: the buffer-wide bound
+      // (if known) takes that rather than being reset.
+      const auto& bank = c.banks[static_cast<std::size_t>(best.bank)];
+      const std::int64_t own =
+          c.slots[static_cast<std::size_t>(best.index)].write ? bank.next_wr : bank.next_rd;
       c.active_q.push_back(best.index);
-      c.active_bound.push_back(0);
+      c.active_bound.push_back(own);
       ++c.active_per_bank[static_cast<std::size_t>(best.bank)];
-      c.active_wait = 0;
+      if (c.active_wait != 0) c.active_wait = std::min(c.active_wait, own);
     }
     return true;
   }
@@ -130,15 +159,84 @@ class FrFcfs : public Scheduler {
 
   // The oldest request of the buffer whose next command can issue at `now`. `earliest` takes a
   // lower bound of the ready times of the others (a busy bus bounds every command that needs it).
+  static std::uint64_t bank_field(const Controller& c) {
+    return (std::uint64_t{1} << c.bank_bits) - 1;
+  }
+
+  // The ready-mask test of row candidates for pseudo-channel bounds `pc_ready` and the bank
+  // groups' tRRD_L, word `w`.
+  template <std::size_t kWords>
+  static std::uint64_t pc_ok_mask(const Controller& c, const std::int64_t* pc_ready, std::size_t w,
+                                  std::int64_t now) {
+    const std::size_t words = kWords != 0 ? kWords : static_cast<std::size_t>(c.mask_words);
+    const std::uint64_t closed = c.closed_mask[w];
+    std::uint64_t ok = 0;
+    for (std::size_t p = 0; p < c.pc_state.size(); ++p) {
+      ok |= c.pc_banks[p * words + w] &
+            ((pc_ready[2 * p + 1] <= now ? closed : 0) | (pc_ready[2 * p] <= now ? ~closed : 0));
+    }
+    return ok & ~(c.group_blocked[w] & closed);  // an ACT also waits for its group's tRRD_L
+  }
+
+  // The earliest ready time of the row candidates that are not ready (after a decision that found
+  // them waiting, with its row_pc_ready): those whose bank part has passed wait for their
+  // pseudo-channel's bound; the others are found on the wheel in time order.
+  template <std::size_t kWords>
+  static std::int64_t row_earliest(Controller& c, std::int64_t now, int kind) {
+    const std::size_t words = kWords != 0 ? kWords : static_cast<std::size_t>(c.mask_words);
+    const std::int64_t* pc_ready = c.row_pc_ready.data();
+    std::int64_t earliest = kNever;
+    std::uint64_t* local_wait = c.wheel_pending.data();  // scratch, zero outside advance
+    bool any_local_wait = false;
+    for (std::size_t w = 0; w < words; ++w) {
+      const std::uint64_t cand = c.row_cand[kind][w];
+      const std::uint64_t local_ready = c.local_ready[w];
+      const std::uint64_t pc_wait = cand & local_ready & ~pc_ok_mask<kWords>(c, pc_ready, w, now);
+      const std::uint64_t bank_wait = cand & ~local_ready;
+      local_wait[w] = bank_wait;
+      any_local_wait = any_local_wait || bank_wait != 0;
+      const std::uint64_t closed = c.closed_mask[w];
+      // Closed banks of a blocked group wait for the group and their pseudo-channel; the others
+      // for their pseudo-channel only.
+      const std::uint64_t group_wait = pc_wait & closed & c.group_blocked[w];
+      const std::uint64_t pc_only = pc_wait & ~group_wait;
+      for (std::size_t p = 0; p < c.pc_state.size(); ++p) {
+        const std::uint64_t mine = c.pc_banks[p * words + w];
+        if ((pc_only & mine & closed) != 0) earliest = std::min(earliest, pc_ready[2 * p + 1]);
+        if ((pc_only & mine & ~closed) != 0) earliest = std::min(earliest, pc_ready[2 * p]);
+      }
+      for (std::size_t i = 0, at = c.release_head; group_wait != 0 && i < c.release_count;
+           ++i, at = at + 1 == c.group_releases.size() ? 0 : at + 1) {
+        const auto g = static_cast<std::size_t>(c.group_releases[at].group);
+        const std::uint64_t in_group = group_wait & c.group_banks[g * words + w];
+        if (in_group == 0) continue;
+        const auto& bank = c.banks[w * 64 + static_cast<std::size_t>(std::countr_zero(in_group))];
+        earliest = std::min(
+            earliest,
+            std::max(c.groups[g].next_act, pc_ready[2 * static_cast<std::size_t>(bank.pc) + 1]));
+      }
+    }
+    if (any_local_wait) {
+      earliest = c.earliest_row_ready(local_wait, pc_ready, earliest);
+    }
+    std::fill(local_wait, local_wait + words, 0);
+    return earliest;
+  }
+
+  template <std::size_t kWords>
   static Candidate oldest_ready(Controller& c, std::int64_t now, bool write, int refreshing_bank,
-                                std::int64_t& earliest) {
+                                bool need_earliest, bool& row_waiting, std::int64_t& earliest) {
     const int kind = write ? 1 : 0;
     Candidate best;
     // Row commands (ACT for a closed bank, PRE for a conflict): ready_time is the latest of the
     // row bus, the pseudo-channel's tRRD_S / tFAW (ACT) or tPPD (PRE) and row_local.
     const std::int64_t row_bus = c.row_bus_ready();
-    const auto& order = c.row_order[kind];
-    if (!order.empty()) {
+    const std::size_t words = kWords != 0 ? kWords : static_cast<std::size_t>(c.mask_words);
+    const std::uint64_t* cand = c.row_cand[kind].data();
+    std::uint64_t any_cand = 0;
+    for (std::size_t w = 0; w < words; ++w) any_cand |= cand[w];
+    // A busy row bus rules out every row command (and bounds them, when the bound is needed).
+    if (any_cand != 0 && (row_bus <= now || need_earliest)) {
       // The pseudo-channels' tPPD (PRE, [2p]) and tRRD_S / tFAW (ACT, [2p + 1]) bound every row
       // command.
       std::int64_t* pc_ready = c.row_pc_ready.data();
@@ -152,56 +250,64 @@ class FrFcfs : public Scheduler {
       if (row_bus > now || pc_bound > now) {
         earliest = std::min(earliest, std::max(row_bus, pc_bound));
       } else {
-        // Oldest first: the first ready candidate is the oldest; the ones before it bound
-        // `earliest`.
-        const std::uint64_t bank_field = (std::uint64_t{1} << c.bank_bits) - 1;
-        const std::int64_t* local = c.row_local.data();
-        const std::int32_t* select = c.row_select.data();
-        for (const std::uint64_t key : order) {
-          const auto b = static_cast<std::size_t>(key & bank_field);
-          const std::int64_t ready =
-              std::max(local[b], pc_ready[static_cast<std::size_t>(select[b])]);
-          if (ready > now) {
-            earliest = std::min(earliest, ready);
-          } else if (static_cast<int>(b) != refreshing_bank) {
-            best = {c.row_head[kind][b], static_cast<int>(b), (select[b] & 1) ? Cmd::act : Cmd::pre,
-                    key >> c.bank_bits};
-            break;
+        // Ready: a candidate whose bank part has passed (local_ready) and whose pseudo-channel
+        // may take its command (ACT for a closed bank, PRE for an open one); the oldest of them
+        // (smallest row_key) wins.
+        std::uint64_t best_key = std::numeric_limits<std::uint64_t>::max();
+        bool waiting = false;
+        for (std::size_t w = 0; w < words; ++w) {
+          std::uint64_t ready =
+              cand[w] & c.local_ready[w] & pc_ok_mask<kWords>(c, pc_ready, w, now);
+          waiting = waiting || ready != cand[w];
+          if (refreshing_bank >= 0 && static_cast<std::size_t>(refreshing_bank) / 64 == w) {
+            ready &= ~(std::uint64_t{1} << (refreshing_bank % 64));
+          }
+          const std::uint64_t* keys = c.row_key[kind].data() + w * 64;
+          for (; ready != 0; ready &= ready - 1) {
+            best_key = std::min(best_key, keys[std::countr_zero(ready)]);
           }
         }
+        if (best_key != std::numeric_limits<std::uint64_t>::max()) {
+          const auto b = static_cast<std::size_t>(best_key & bank_field(c));
+          best = {c.row_head[kind][b], static_cast<int>(b),
+                  (c.row_select[b] & 1) ? Cmd::act : Cmd::pre, best_key >> c.bank_bits};
+        }
+        row_waiting = waiting;
       }
     }
     // Column commands: the oldest row hit of each bank that has one.
     const std::int64_t col_bus = c.col_bus_ready();
     const auto& mask = c.hit_mask[kind];
-    const auto& bank_queues = c.bank_q[kind];
-    for (std::size_t w = 0; w < mask.size(); ++w) {
+    const int* hits = c.hit_head[kind].data();
+    const bool closed_page = c.cfg.page_policy == PagePolicy::closed;
+    const Cmd col_cmd =
+        write ? (closed_page ? Cmd::wra : Cmd::wr) : (closed_page ? Cmd::rda : Cmd::rd);
+    for (std::size_t w = 0; w < words; ++w) {
+      if (mask[w] != 0 && col_bus > now) {
+        earliest = std::min(earliest, col_bus);
+        break;
+      }
       for (std::uint64_t bits = mask[w]; bits != 0; bits &= bits - 1) {
-        if (col_bus > now) {
-          earliest = std::min(earliest, col_bus);
-          break;
-        }
         const int b = static_cast<int>(w * 64) + std::countr_zero(bits);
         if (b == refreshing_bank) continue;
         const auto& bank = c.banks[static_cast<std::size_t>(b)];
-        // The bank's own tRCD / tCCD / turnaround bounds its column command.
+        // The bank's own tRCD / tCCD / turnaround bounds its column command; with it and the bus
+        // passed, ready_time is the latest of the bank group, stack ID and pseudo-channel terms.
         const std::int64_t own = write ? bank.next_wr : bank.next_rd;
         if (own > now) {
           earliest = std::min(earliest, own);
           continue;
         }
-        const std::int64_t open = bank.open_row;
-        for (const int index : bank_queues[static_cast<std::size_t>(b)].slots) {
-          const Slot& slot = c.slots[static_cast<std::size_t>(index)];
-          if (slot.row != open) continue;
-          const Cmd cmd = c.command_for(slot);
-          const std::int64_t ready = c.cached_ready(cmd, b);
-          if (ready > now) {
-            earliest = std::min(earliest, ready);
-          } else if (slot.seq < best.seq) {
-            best = {index, b, cmd, slot.seq};
-          }
-          break;
+        const auto& group = c.groups[static_cast<std::size_t>(bank.group)];
+        const auto& sid = c.sids[static_cast<std::size_t>(bank.sid)];
+        const auto& pc = c.pc_state[static_cast<std::size_t>(bank.pc)];
+        const std::int64_t ready = write ? std::max({group.next_wr, sid.next_wr, pc.next_wr})
+                                         : std::max({group.next_rd, sid.next_rd, pc.next_rd});
+        const int index = hits[static_cast<std::size_t>(b)];
+        if (ready > now) {
+          earliest = std::min(earliest, ready);
+        } else if (c.slots[static_cast<std::size_t>(index)].seq < best.seq) {
+          best = {index, b, col_cmd, c.slots[static_cast<std::size_t>(index)].seq};
         }
       }
     }

@@ -34,7 +34,8 @@ struct Slot {
   std::uint64_t seq = 0;  // arrival order within the controller (FR-FCFS age)
   std::int32_t bank = 0;  // flat index within the controller
   bool write = false;
-  bool counted = false;  // row-buffer outcome recorded
+  bool counted = false;      // row-buffer outcome recorded
+  int next = -1, prev = -1;  // FR-FCFS: neighbours in its bank's queue (Controller::BankQueue)
 };
 
 struct BankState {
@@ -140,7 +141,15 @@ class Controller {
   std::int64_t wake() const { return wake_; }
 
   // --- for schedulers ---
-  Cmd command_for(const Slot& slot) const;
+  Cmd command_for(const Slot& slot) const {
+    const auto& bank = banks[static_cast<std::size_t>(slot.bank)];
+    if (bank.open_row == slot.row) {
+      const bool closed = cfg.page_policy == PagePolicy::closed;
+      if (slot.write) return closed ? Cmd::wra : Cmd::wr;
+      return closed ? Cmd::rda : Cmd::rd;
+    }
+    return bank.open_row < 0 ? Cmd::act : Cmd::pre;
+  }
   std::int64_t ready_time(Cmd cmd, int bank) const;
   // ready_time, remembered until the next command changes the state (schedulers ask for the same
   // bank many times in one cycle).
@@ -158,12 +167,14 @@ class Controller {
   void issue(Cmd cmd, int bank, std::int64_t now, Slot* slot);
   void issue_refresh(const RefreshJob& job, Cmd cmd, std::int64_t now);
   void finish(int slot_index, std::int64_t now);  // column command done: release the slot
-  void update_write_mode();
+  void update_write_mode() { write_mode = write_mode_target(); }
+  bool write_mode_target() const;  // the mode the watermarks ask for now
   bool active_holds_bank(int bank) const;
   bool active_holds_pc(int pc) const;
   // Removes the request at `position` of read_q (write = false) or write_q (bank-round-robin).
   void dequeue_at(bool write, std::size_t position);
-  void dequeue(bool write, int slot_index);
+  // reindex = false: the caller's next command reindexes the bank (an ACT, through open_row).
+  void dequeue(bool write, int slot_index, bool reindex = true);
   // Earliest cycle the row (ACT/PRE/REF) or the column bus can take a command.
   std::int64_t row_bus_ready() const {
     return cfg.dual_issue ? (row_bus_half + 1) / 2 : std::max(last_cmd + 1, (row_bus_half + 1) / 2);
@@ -200,23 +211,62 @@ class Controller {
   // The read [0] and write [1] buffers indexed by bank, for FR-FCFS: each bank's requests in age
   // order and how many hit its open row, so a scheduling decision looks at the oldest row hit and
   // the oldest non-hit of each bank rather than at every request.
+  // A doubly linked list through the slots (Slot::next / prev) in age order: joining and
+  // leaving cost O(1) and touch only the slots concerned.
   struct BankQueue {
-    std::vector<int> slots;
+    int head = -1, tail = -1;
+    int size = 0;
     int hits = 0;
   };
   std::vector<BankQueue> bank_q[2];
   std::vector<std::uint64_t> hit_mask[2];  // bit b: bank_q[.][b] holds a row hit
-  // Row-command candidates, as flat arrays for a tight scan: per bank the oldest request that
-  // misses its open row (row_head, -1: none; row_key: its age << bank_bits | bank, max: none), and
-  // the bank and bank-group part of the ready time of that request's command (row_local: ACT when
-  // the bank is closed, PRE when open).
+  // Row-command candidates, as flat arrays and bitmasks so that a decision costs the same however
+  // many banks wait: per bank the oldest request that misses its open row (row_head, -1: none;
+  // row_key: its age << bank_bits | bank, max: none; row_cand bit: it has one), and the bank and
+  // bank-group part of the ready time of that request's command (row_local: ACT when the bank is
+  // closed, PRE when open). Masks are `mask_words` words of 64 banks.
   std::vector<int> row_head[2];
+  std::vector<int> hit_head[2];  // per bank the oldest request that hits its open row (-1: none)
   std::vector<std::uint64_t> row_key[2];
-  std::vector<std::uint64_t>
-      row_order[2];  // the row_keys of row_head >= 0, ascending (oldest first)
+  std::vector<std::uint64_t> row_cand[2];
   std::vector<std::int64_t> row_local;
   std::vector<std::int32_t> row_select;    // 2 x the bank's pseudo-channel, + 1 when it is closed
   std::vector<std::int64_t> row_pc_ready;  // scratch: per pseudo-channel PRE and ACT bounds
+  std::vector<std::uint64_t> closed_mask;  // bit b: bank b has no open row
+  // The bank group's tRRD_L is kept out of row_local (an ACT would otherwise put its whole group
+  // on the wheel): bit b of group_blocked: b's group may not activate at local_now. Every ACT
+  // sets its group's next_act to the same distance ahead, so the groups are released in the
+  // order they were blocked (a ring of at most one entry per group).
+  std::vector<std::uint64_t> group_banks;  // per bank group, its banks ([group * mask_words])
+  std::vector<std::uint64_t> group_blocked;
+  std::vector<std::int32_t> bank_group;  // per bank, its group (flat)
+  struct GroupRelease {
+    std::int64_t time = 0;
+    int group = 0;
+  };
+  std::vector<GroupRelease> group_releases;  // ring
+  std::size_t release_head = 0, release_count = 0;
+  std::vector<std::uint64_t> pc_banks;  // per pseudo-channel, its banks ([pc * mask_words])
+  // Bit b: row_local[b] <= local_now, for the banks with a row candidate. A timing wheel keeps it
+  // current as time advances: a bank whose row_local lies in the future sits in the slot of that
+  // cycle (mod kWheel; one further than kWheel - 1 cycles sits in the last slot and is put back
+  // when it fires). Stale entries (row_local changed since) are checked against row_local when they
+  // fire.
+  static constexpr int kWheel = 128;
+  std::vector<std::uint64_t> local_ready;
+  std::vector<std::uint64_t> wheel;          // [slot * mask_words + word]
+  std::int64_t local_now = 0;                // the wheel has fired every slot up to this cycle
+  std::vector<std::uint64_t> wheel_pending;  // scratch
+  int mask_words = 1;
+  std::uint64_t wheel_busy[kWheel / 64] = {};  // bit s: wheel slot s holds a bank
+  // Brings local_ready up to cycle `now` (FR-FCFS).
+  void advance_local_ready(std::int64_t now);
+  // min(bound, the ready time of the row commands of the banks of `banks_mask`, which must not
+  // be local_ready: max(row_local, their pseudo-channel's bound in pc_ready[row_select], the
+  // group's next_act for a closed bank)),
+  // visiting the wheel in time order only until it reaches the best found.
+  std::int64_t earliest_row_ready(const std::uint64_t* banks_mask, const std::int64_t* pc_ready,
+                                  std::int64_t bound) const;
   int bank_bits = 1;
   bool indexed = false;  // bank_q, hit_mask, row_* maintained (FR-FCFS only)
   std::vector<RefreshJob> refresh_q;
@@ -239,11 +289,14 @@ class Controller {
   void open_row(BankState& bank, int b, std::int64_t row);
   void index_bank(int b, int kinds);  // kinds: bit 0 read buffer, bit 1 write buffer
   void update_row_local(int first, int count);
+  void schedule_local(std::size_t b, std::int64_t local);
+  void track_local(std::size_t b);  // wheel entry for row_local[b] = local
   std::unique_ptr<Scheduler> scheduler_;
   std::int64_t wake_ = 0;
   std::vector<std::uint64_t> memo_stamp_;
   std::vector<std::int64_t> memo_value_;
   std::uint64_t stamp_ = 1;
+  int write_above_ = 0, write_below_ = 0;
   std::uint64_t next_seq_ = 0;
 };
 
