@@ -41,6 +41,7 @@ struct MemsimArgs {
   std::uint64_t seed = 1;
   bool no_progress = false;
   bool channels = false;
+  int threads = 1;
   OutputOptions output;
   std::string convert_in, convert_out, convert_format;
 };
@@ -122,6 +123,7 @@ void run_memsim(const MemsimArgs& a) {
     spec.seed = a.seed;
     source = memsim::make_pattern(spec, static_cast<std::uint64_t>(model.geometry.capacity()));
   }
+  options.threads = a.threads;
   Progress progress(!a.no_progress);
   options.progress = [&](double fraction) { progress.update(fraction); };
   const memsim::Result result = memsim::simulate(model, options, *source);
@@ -175,6 +177,11 @@ void register_memsim(CLI::App& app) {
                       "Address mapping, MSB to LSB, e.g. RoBaBgSiPcCoCh, optional +xor");
   command->add_option("--cache", a.cache, "Cache in front: CAPACITY:WAYS:LINE[:SECTOR]");
   command->add_option("--seed", a.seed, "Seed of the random patterns")->capture_default_str();
+  command
+      ->add_option("--threads", a.threads,
+                   "Threads running the controllers (0: one per core); same results")
+      ->check(CLI::Range(0, 1024))
+      ->capture_default_str();
   command->add_flag("--channels", a.channels, "Also print one row per channel");
   command->add_flag("--no-progress", a.no_progress, "No progress bar on stderr");
   add_output_options(*command, a.output);

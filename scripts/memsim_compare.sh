@@ -2,7 +2,8 @@
 # Exactness check for memsim speed work: runs `ridgeline memsim --json --channels` on 27
 # configurations (both schedulers, open/closed page, all-bank/per-bank/no refresh, read/write
 # mixes, strides, kv-gather, gemm-tile, a cache, issue width, xor mapping, eight devices), plus 160
-# runs on device variants (scripts/memsim-variants/), with an
+# runs on device variants (tests/data/memsim-variants/) and the 27 again with --threads 3 (new
+# binary only), with an
 # old and a new binary and requires byte-identical output and exit codes.
 #   scripts/memsim_compare.sh OLD_RIDGELINE NEW_RIDGELINE [REQUESTS]
 set -uo pipefail
@@ -55,7 +56,7 @@ for c in "${cfgs[@]}"; do
     fail=1
   fi
 done
-# Device variants (scripts/memsim-variants/: more pseudo-channels per controller, two stack IDs, no
+# Device variants (tests/data/memsim-variants/: more pseudo-channels per controller, two stack IDs, no
 # dual issue, no row-hit cap, 128 bank queues, the Ramulator stack on bank-round-robin) under both
 # schedulers' paths that depend on the bank count.
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -71,7 +72,7 @@ pats=(
 "--pattern random --issue-width 0 --read-fraction 0.9"
 "--pattern sequential --issue-width 4"
 )
-for dev in "$here"/memsim-variants/*.json; do
+for dev in "$here"/../tests/data/memsim-variants/*.json; do
   for p in "${pats[@]}"; do
     for sched in "" "--scheduler frfcfs"; do
       i=$((i + 1))
@@ -87,6 +88,20 @@ for dev in "$here"/memsim-variants/*.json; do
       fi
     done
   done
+done
+# Controllers on worker threads (the new binary, --threads 3) against the old binary's serial run.
+for c in "${cfgs[@]}"; do
+  i=$((i + 1))
+  # shellcheck disable=SC2086
+  "$old" memsim $c --requests "$n" --json --channels --no-progress >"$work/old" 2>&1
+  ro=$?
+  # shellcheck disable=SC2086
+  "$new" memsim $c --requests "$n" --json --channels --no-progress --threads 3 >"$work/new" 2>&1
+  rn=$?
+  if [ "$ro" != "$rn" ] || ! cmp -s "$work/old" "$work/new"; then
+    echo "DIFF [$i] $c --threads 3 (exit $ro / $rn)"
+    fail=1
+  fi
 done
 echo "compared $i configurations: $([ $fail = 0 ] && echo identical || echo DIFFERENT)"
 exit $fail

@@ -1,6 +1,9 @@
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <exception>
 #include <sstream>
+#include <thread>
 
 #include "ridgeline/base/error.hpp"
 #include "ridgeline/base/units.hpp"
@@ -183,6 +186,271 @@ void advance(Controller& c, std::int64_t now) {
   while (c.wake() <= now) c.tick(c.wake());
 }
 
+// Controllers run on worker threads while the front end (the caller's thread) decides, in order,
+// when each request is accepted; the results are those of the serial run, byte for byte.
+//
+// The only coupling between controllers is the front end: a request is accepted at the first cycle
+// its controller has room, and a controller's ticks depend only on its own state and on the cycles
+// at which it accepts requests. So the front end hands each accepted request to its controller's
+// worker through a queue and publishes its cycle F ("every accept before F is handed over"); a
+// worker applies its requests in order and ticks its controllers up to F. The front end needs a
+// controller's exact queue occupancy only when an upper bound (the occupancy the worker last
+// published plus the requests handed over since) says it might be full: then it waits until the
+// worker has caught up to the front end's cycle, and if the queue is full it asks the worker to
+// tick that controller alone until it has room, as the serial loop does.
+//
+// When most requests need that exact check (a saturating front end keeps queues full), the round
+// trips between threads cost more than the controllers' work: the run then stops the workers and
+// goes on serially from the same state.
+class ThreadedControllers {
+ public:
+  // `threads` >= 2: the caller's thread (the front end, which serves its share of controllers
+  // whenever it waits) and threads - 1 workers.
+  ThreadedControllers(std::vector<std::unique_ptr<Controller>>& ctrls, int threads)
+      : ctrls_(ctrls), shared_(ctrls.size()), workers_(static_cast<std::size_t>(threads)) {
+    for (std::size_t i = 0; i < ctrls.size(); ++i) {
+      shared_[i].ring.resize(kRing);
+      workers_[i % workers_.size()].owned.push_back(i);
+    }
+    for (std::size_t w = 1; w < workers_.size(); ++w) {
+      Worker& worker = workers_[w];
+      worker.thread = std::thread([this, &worker] { run(worker); });
+    }
+  }
+  ThreadedControllers(const ThreadedControllers&) = delete;
+  ThreadedControllers& operator=(const ThreadedControllers&) = delete;
+  ~ThreadedControllers() { stop(); }
+
+  // A controller's queue depths fit the packed published state.
+  static bool supported(const DeviceModel& model) {
+    return model.controller.read_queue < 0xFFFF && model.controller.write_queue < 0xFFFF;
+  }
+
+  // Accepts `burst` at cycle `now` or, when its controller is full, at the first cycle at which
+  // it has room; returns that cycle.
+  std::int64_t admit(const Burst& burst, std::int64_t now) {
+    const auto index = static_cast<std::size_t>(burst.controller);
+    Shared& s = shared_[index];
+    const Controller& c = *ctrls_[index];
+    const int depth = burst.write ? c.cfg.write_queue : c.cfg.read_queue;
+    std::uint64_t state = s.state.load(std::memory_order_acquire);
+    if (queued(state, burst.write) + in_flight(s, state) >= static_cast<std::uint64_t>(depth)) {
+      ++exact_checks_;
+      publish(now);
+      wait([&] {
+        if (s.ticked_through.load(std::memory_order_acquire) < now) return false;
+        state = s.state.load(std::memory_order_acquire);
+        return in_flight(s, state) == 0;
+      });
+      if (queued(state, burst.write) >= static_cast<std::uint64_t>(depth)) {
+        s.room_time.store(-1, std::memory_order_relaxed);
+        s.room_request.store(burst.write ? 2 : 1, std::memory_order_release);
+        ring(index);
+        std::int64_t at = -1;
+        wait([&] { return (at = s.room_time.load(std::memory_order_acquire)) >= 0; });
+        now = at;
+      }
+    }
+    // Hand over (the ring has room once the worker has applied the entry kRing places back).
+    if (in_flight(s, s.state.load(std::memory_order_acquire)) >= kRing) {
+      publish(now);
+      wait([&] { return in_flight(s, s.state.load(std::memory_order_acquire)) < kRing; });
+    }
+    s.ring[s.pushed % kRing] = {burst, now};
+    ++s.pushed;
+    s.head.store(s.pushed, std::memory_order_release);
+    if ((++admitted_ & 63) == 0) {
+      publish(now);
+      serve_own();
+    }
+    return now;
+  }
+
+  // Too many requests needed the exact check since the last look (1 in 64 or more of the last
+  // 4096): its round trip between threads costs more than simulating several requests.
+  bool saturated() {
+    if (admitted_ - window_start_ < 4096) return false;
+    const bool busy = exact_checks_ * 64 >= admitted_ - window_start_;
+    window_start_ = admitted_;
+    exact_checks_ = 0;
+    return busy;
+  }
+
+  std::uint64_t admitted() const { return admitted_; }
+
+  // Brings every controller through cycle `now` with all its requests accepted and stops the
+  // workers: the controllers are then as the serial run leaves them (lazily advanced, or further).
+  void finish(std::int64_t now) {
+    publish(now);
+    for (std::size_t i = 0; i < shared_.size(); ++i) {
+      Shared& s = shared_[i];
+      wait([&] {
+        return s.ticked_through.load(std::memory_order_acquire) >= now &&
+               in_flight(s, s.state.load(std::memory_order_acquire)) == 0;
+      });
+    }
+    stop();
+  }
+
+ private:
+  static constexpr std::uint64_t kRing = 1024;
+
+  struct Entry {
+    Burst burst;
+    std::int64_t at = 0;
+  };
+  // One controller's hand-over queue and what its worker publishes, on cache lines of their own.
+  struct alignas(64) Shared {
+    std::vector<Entry> ring;
+    std::uint64_t pushed = 0;            // front end only
+    std::atomic<std::uint64_t> head{0};  // entries handed over
+    std::uint64_t taken = 0;             // worker only
+    // Packed: read queue (16 bits), write queue (16 bits), entries applied (low 32 bits).
+    std::atomic<std::uint64_t> state{0};
+    std::atomic<std::int64_t> ticked_through{-1};
+    std::atomic<int> room_request{0};  // 1: room for a read, 2: for a write
+    std::atomic<std::int64_t> room_time{-1};
+  };
+  struct Worker {
+    std::vector<std::size_t> owned;
+    std::thread thread;
+    std::atomic<std::uint64_t> bell{0};
+  };
+
+  static std::uint64_t queued(std::uint64_t state, bool write) {
+    return write ? (state >> 16) & 0xFFFF : state & 0xFFFF;
+  }
+  // Handed over and not yet applied (the state holds the low 32 bits of the applied count).
+  static std::uint64_t in_flight(const Shared& s, std::uint64_t state) {
+    return (s.pushed - (state >> 32)) & 0xFFFFFFFF;
+  }
+
+  void ring(std::size_t index) {
+    const std::size_t w = index % workers_.size();
+    if (w == 0) return;  // the front end's own
+    workers_[w].bell.fetch_add(1, std::memory_order_release);
+    workers_[w].bell.notify_one();
+  }
+  void publish(std::int64_t now) {
+    if (now != published_) {
+      published_ = now;
+      horizon_.store(now, std::memory_order_release);
+    }
+    for (std::size_t w = 1; w < workers_.size(); ++w) {
+      workers_[w].bell.fetch_add(1, std::memory_order_release);
+      workers_[w].bell.notify_one();
+    }
+  }
+  bool serve_own() {
+    bool worked = false;
+    for (const std::size_t index : workers_[0].owned) worked = serve(index) || worked;
+    return worked;
+  }
+  // Waits for a worker, serving the front end's own controllers meanwhile.
+  template <typename Ready>
+  void wait(Ready ready) {
+    for (int spin = 0; !ready(); ++spin) {
+      if (failure_.load(std::memory_order_acquire)) rethrow();
+      if (serve_own()) continue;
+      if (spin > 64) std::this_thread::yield();
+    }
+  }
+  [[noreturn]] void rethrow() {
+    stop();
+    std::rethrow_exception(error_);
+  }
+  void stop() {
+    if (stopped_) return;
+    stopped_ = true;
+    stop_.store(true, std::memory_order_release);
+    for (auto& worker : workers_) {
+      worker.bell.fetch_add(1, std::memory_order_release);
+      worker.bell.notify_one();
+    }
+    for (auto& worker : workers_) {
+      if (worker.thread.joinable()) worker.thread.join();
+    }
+  }
+
+  void run(Worker& worker) {
+    try {
+      while (!stop_.load(std::memory_order_acquire)) {
+        const std::uint64_t bell = worker.bell.load(std::memory_order_acquire);
+        bool worked = false;
+        for (const std::size_t index : worker.owned) worked = serve(index) || worked;
+        if (!worked) worker.bell.wait(bell, std::memory_order_acquire);
+      }
+    } catch (...) {
+      if (!claimed_.exchange(true)) {
+        error_ = std::current_exception();
+        failure_.store(true, std::memory_order_release);
+      }
+    }
+  }
+
+  // Applies the controller's handed-over requests, ticks it up to the front end's cycle, answers a
+  // request for room, and publishes its state; true when it did anything.
+  bool serve(std::size_t index) {
+    Shared& s = shared_[index];
+    Controller& c = *ctrls_[index];
+    const std::int64_t horizon = horizon_.load(std::memory_order_acquire);
+    const int request = s.room_request.load(std::memory_order_acquire);
+    const std::uint64_t head = s.head.load(std::memory_order_acquire);
+    bool worked = false;
+    std::int64_t through = s.ticked_through.load(std::memory_order_relaxed);
+    for (; s.taken < head; ++s.taken) {
+      const Entry& e = s.ring[s.taken % kRing];
+      advance(c, e.at);
+      c.accept(e.burst.address, e.burst.write, e.burst.pc, e.burst.bank, e.burst.row, e.at);
+      through = std::max(through, e.at);
+      worked = true;
+    }
+    // Every accept before `horizon` was handed over before the horizon was published, so the
+    // controller may run its ticks up to it (accepts at the horizon itself come after its ticks).
+    if (horizon > through) {
+      advance(c, horizon);
+      through = horizon;
+      worked = true;
+    }
+    if (request != 0) {
+      // The front end is blocked on this controller: nothing is accepted anywhere until it has
+      // room, so it may run ahead alone.
+      std::int64_t at = through;
+      while (!c.can_accept(request == 2)) {
+        at = c.wake();
+        c.tick(at);
+      }
+      through = std::max(through, at);
+      s.room_request.store(0, std::memory_order_relaxed);
+      publish_state(s, c, through);
+      s.room_time.store(at, std::memory_order_release);
+      return true;
+    }
+    if (worked) publish_state(s, c, through);
+    return worked;
+  }
+
+  static void publish_state(Shared& s, const Controller& c, std::int64_t through) {
+    const std::uint64_t state = static_cast<std::uint64_t>(c.queued[0] & 0xFFFF) |
+                                (static_cast<std::uint64_t>(c.queued[1] & 0xFFFF) << 16) |
+                                ((s.taken & 0xFFFFFFFF) << 32);
+    // The front end reads ticked_through first: the state it then reads is at least as recent.
+    s.state.store(state, std::memory_order_release);
+    s.ticked_through.store(through, std::memory_order_release);
+  }
+
+  std::vector<std::unique_ptr<Controller>>& ctrls_;
+  std::vector<Shared> shared_;
+  std::vector<Worker> workers_;
+  std::atomic<std::int64_t> horizon_{-1};
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> claimed_{false}, failure_{false};
+  std::exception_ptr error_;
+  std::int64_t published_ = -1;
+  std::uint64_t admitted_ = 0, window_start_ = 0, exact_checks_ = 0;
+  bool stopped_ = false;
+};
+
 }  // namespace
 
 std::uint64_t run_front_end(const DeviceModel& model, const Options& options,
@@ -217,6 +485,13 @@ Result simulate(const DeviceModel& model, const Options& options, RequestSource&
   int issued = 0;
   Burst pending;
   bool have = front.next(pending);
+  const int threads =
+      options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
+  std::unique_ptr<ThreadedControllers> threaded;
+  std::uint64_t threaded_bursts = 0;
+  if (have && threads > 1 && controllers > 1 && ThreadedControllers::supported(model)) {
+    threaded = std::make_unique<ThreadedControllers>(ctrls, std::min(threads, controllers));
+  }
   while (have) {
     if (width > 0 && issued == width) {
       ++now;
@@ -226,16 +501,29 @@ Result simulate(const DeviceModel& model, const Options& options, RequestSource&
       now = static_cast<std::int64_t>(pending.cycle);
       issued = 0;
     }
-    Controller& c = *ctrls[static_cast<std::size_t>(pending.controller)];
-    advance(c, now);
-    // A full queue blocks the front end until its controller makes room, which only the
-    // controller's own ticks do: the front end resumes at the first of them that leaves room.
-    while (!c.can_accept(pending.write)) {
-      now = c.wake();
-      c.tick(now);
-      issued = 0;
+    if (threaded) {
+      const std::int64_t at = threaded->admit(pending, now);
+      if (at != now) {
+        now = at;
+        issued = 0;
+      }
+      if (threaded->saturated()) {
+        threaded->finish(now);
+        threaded_bursts = threaded->admitted();
+        threaded.reset();
+      }
+    } else {
+      Controller& c = *ctrls[static_cast<std::size_t>(pending.controller)];
+      advance(c, now);
+      // A full queue blocks the front end until its controller makes room, which only the
+      // controller's own ticks do: the front end resumes at the first of them that leaves room.
+      while (!c.can_accept(pending.write)) {
+        now = c.wake();
+        c.tick(now);
+        issued = 0;
+      }
+      c.accept(pending.address, pending.write, pending.pc, pending.bank, pending.row, now);
     }
-    c.accept(pending.address, pending.write, pending.pc, pending.bank, pending.row, now);
     ++issued;
     ++accepted;
     if ((accepted & 0xFFFF) == 0 && options.progress) {
@@ -245,6 +533,11 @@ Result simulate(const DeviceModel& model, const Options& options, RequestSource&
       options.progress(std::min(done, 1.0));
     }
     have = front.next(pending);
+  }
+  if (threaded) {
+    threaded->finish(now);
+    threaded_bursts = threaded->admitted();
+    threaded.reset();
   }
   // Drain: every controller runs on to the first cycle at which all are idle (refresh keeps a
   // controller's ticks going and may make an idle one busy again, so they end together).
@@ -345,6 +638,7 @@ Result simulate(const DeviceModel& model, const Options& options, RequestSource&
              static_cast<double>(r.commands.act) * static_cast<double>(model.row_bits) *
                  model.energy_activate;
   if (front.cache()) r.cache = front.cache()->stats();
+  r.threaded_bursts = threaded_bursts;
   return r;
 }
 

@@ -67,6 +67,9 @@ struct Options {
   std::optional<CacheConfig> cache;
   // Called now and then with the fraction done (0..1); the CLI draws its progress bar with it.
   std::function<void(double)> progress;
+  // Threads that run the controllers (1: the caller's alone; 0: one per core). The results are
+  // the same whatever the number; threads pay when the front end seldom finds a queue full.
+  int threads = 1;
 };
 
 struct LatencyStats {
@@ -120,6 +123,9 @@ struct Result {
   double energy = 0;             // joules
   std::vector<ChannelStats> channels;
   std::optional<CacheStats> cache;
+  // How the run went, not what it found (not reported): what the front end handed to
+  // controllers on worker threads before the run went on serially, in bursts (0: serial).
+  std::uint64_t threaded_bursts = 0;
 };
 
 // Runs a simulation. Throws InputError for a request beyond the device (naming the source's file
