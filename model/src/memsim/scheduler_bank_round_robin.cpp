@@ -104,7 +104,10 @@ class BankRoundRobin : public Scheduler {
       if (!c.cfg.dual_issue) break;
     }
     const bool moved = transfer(c);
-    if (moved) return now + 1;
+    // After a transfer the next cycle matters only when it may bring another (one per cycle) or
+    // start a drain; otherwise nothing changes before the next command can issue.
+    if (moved && (!indexed_ || transfer_may_follow(c))) return now + 1;
+    if (moved) fresh = -1;  // the moved request may offer a command
     if (!indexed_) return issued ? now + 1 : earliest;
     // The next cycle anything can issue: nothing changes until then (a new request wakes the
     // controller in the next cycle anyway), and the transfer is blocked until a command leaves.
@@ -126,6 +129,12 @@ class BankRoundRobin : public Scheduler {
     indexed_ = queues_ <= 64 && c.cfg.command_queue <= 64;
     if (!indexed_) return;
     depth_ = c.cfg.command_queue;
+    const int capacities[2] = {c.cfg.read_queue, c.cfg.write_queue};
+    for (int w = 0; w < 2; ++w) {
+      fifo_capacity_[w] = std::bit_ceil(static_cast<std::size_t>(std::max(capacities[w], 1)));
+      fifo_index_[w].assign(static_cast<std::size_t>(queues_) * fifo_capacity_[w], -1);
+      fifo_age_[w].assign(static_cast<std::size_t>(queues_) * fifo_capacity_[w], 0);
+    }
     entry_row_.assign(static_cast<std::size_t>(queues_ * depth_), -1);
     const auto& g = c.model.geometry;
     bank_group_size_ = g.banks_per_group;
@@ -464,51 +473,87 @@ class BankRoundRobin : public Scheduler {
 
   // Moves one transaction from the read or write queue into its bank's command queue.
   bool transfer(Controller& c) {
-    if (c.draining == 0 && !c.write_q.empty()) {
-      const auto writes = static_cast<int>(c.write_q.size());
-      const bool full =
-          static_cast<double>(writes) >= c.cfg.write_high * static_cast<double>(c.cfg.write_queue);
-      const bool idle =
-          c.cfg.write_drain_idle >= 0 && writes > c.cfg.write_drain_idle && c.command_queued == 0;
-      if (full || idle || c.read_q.empty()) c.draining = writes;
-    }
+    // queued[] counts the transactions in the read and write queues (read_q and write_q, or the
+    // indexed path's FIFOs and the arrivals not yet sorted into them).
+    if (drain_due(c)) c.draining = c.queued[1];
     const bool write = c.draining > 0;
     return indexed_ ? transfer_indexed(c, write) : transfer_walk(c, write);
   }
 
-  // Up to 64 queues: per bank, the transactions waiting in the read and write queues, and a mask
-  // of the command queues with room, so that a walk only starts when it will find one.
+  // A write drain starts at the next transfer: the write buffer is full, or holds more than
+  // write_drain_idle while no command waits, or no read waits.
+  static bool drain_due(const Controller& c) {
+    const int writes = c.queued[1];
+    if (c.draining != 0 || writes == 0) return false;
+    const bool full =
+        static_cast<double>(writes) >= c.cfg.write_high * static_cast<double>(c.cfg.write_queue);
+    const bool idle =
+        c.cfg.write_drain_idle >= 0 && writes > c.cfg.write_drain_idle && c.command_queued == 0;
+    return full || idle || c.queued[0] == 0;
+  }
+
+  // Whether a transfer in the next cycle may move something, from the state after this one (a
+  // request accepted meanwhile wakes the controller for that cycle anyway).
+  bool transfer_may_follow(const Controller& c) const {
+    if (drain_due(c)) return true;
+    const bool write = c.draining > 0;
+    if (!(write ? c.write_q : c.read_q).empty()) return true;  // arrivals not yet in the FIFOs
+    return (waiting_[write ? 1 : 0] & room_) != 0;
+  }
+
+  // Up to 64 queues: the read and write queues as per-bank FIFOs with arrival numbers, and a mask
+  // of the command queues with room, so that the oldest transaction whose bank has room is the
+  // oldest head among the (few) movable banks, found without a walk or an erase.
   bool transfer_indexed(Controller& c, bool write) {
     const int w = write ? 1 : 0;
-    auto& queue = write ? c.write_q : c.read_q;
-    auto& banks = queue_banks_[w];
-    // Requests that joined since the last look (Controller::accept appends them).
-    for (std::size_t i = banks.size(); i < queue.size(); ++i) {
-      const int bank = c.slots[static_cast<std::size_t>(queue[i])].bank;
-      banks.push_back(static_cast<std::uint8_t>(bank));
-      if (waiting_count_[w][static_cast<std::size_t>(bank)]++ == 0) {
-        waiting_[w] |= std::uint64_t{1} << bank;
+    auto& incoming = write ? c.write_q : c.read_q;
+    // Requests that joined since the last look (Controller::accept appends them, in age order).
+    if (!incoming.empty()) {
+      const std::size_t capacity_mask = fifo_capacity_[w] - 1;
+      for (const int index : incoming) {
+        const auto bank = static_cast<std::size_t>(c.slots[static_cast<std::size_t>(index)].bank);
+        Fifo& fifo = fifo_[w][bank];
+        const std::size_t at = bank * fifo_capacity_[w] + ((fifo.head + fifo.size) & capacity_mask);
+        fifo_index_[w][at] = index;
+        fifo_age_[w][at] = next_age_[w]++;
+        if (fifo.size++ == 0) waiting_[w] |= std::uint64_t{1} << bank;
       }
+      incoming.clear();
     }
-    const std::uint64_t movable = waiting_[w] & room_;
+    std::uint64_t movable = waiting_[w] & room_;
     if (movable == 0) return false;
-    std::size_t i = 0;
-    while (((movable >> banks[i]) & 1) == 0) ++i;
-    const int bank = banks[i];
-    const int index = queue[i];
-    auto& target = c.command_q[static_cast<std::size_t>(bank)];
-    target.push_back(index);
-    ++c.command_queued;
-    c.dequeue_at(write, i);
-    banks.erase(banks.begin() + static_cast<std::ptrdiff_t>(i));
-    if (--waiting_count_[w][static_cast<std::size_t>(bank)] == 0) {
-      waiting_[w] &= ~(std::uint64_t{1} << bank);
+    int bank = std::countr_zero(movable);
+    movable &= movable - 1;
+    if (movable != 0) {
+      std::uint64_t oldest = head_age(w, bank);
+      do {
+        const int other = std::countr_zero(movable);
+        movable &= movable - 1;
+        const std::uint64_t age = head_age(w, other);
+        if (age < oldest) {
+          oldest = age;
+          bank = other;
+        }
+      } while (movable != 0);
     }
+    Fifo& fifo = fifo_[w][static_cast<std::size_t>(bank)];
+    const int index =
+        fifo_index_[w][static_cast<std::size_t>(bank) * fifo_capacity_[w] + fifo.head];
+    fifo.head = (fifo.head + 1) & (fifo_capacity_[w] - 1);
+    if (--fifo.size == 0) waiting_[w] &= ~(std::uint64_t{1} << bank);
+    --c.queued[w];
+    c.command_q[static_cast<std::size_t>(bank)].push_back(index);
+    ++c.command_queued;
     if (c.draining > 0) --c.draining;
     push_entry(c, bank, c.slots[static_cast<std::size_t>(index)]);
     summarize(c, bank);
     update_local(c, bank);
     return true;
+  }
+
+  std::uint64_t head_age(int w, int bank) const {
+    const auto b = static_cast<std::size_t>(bank);
+    return fifo_age_[w][b * fifo_capacity_[w] + fifo_[w][b].head];
   }
 
   bool transfer_walk(Controller& c, bool write) {
@@ -562,10 +607,18 @@ class BankRoundRobin : public Scheduler {
   int domains_ = 0;
   // Bit q: command queue q has room.
   std::uint64_t room_ = 0;
-  // The read [0] and write [1] queues: each entry's bank (in the queues' order), per bank how many
-  // wait, and the mask of banks with any.
-  std::vector<std::uint8_t> queue_banks_[2];
-  std::array<int, 64> waiting_count_[2] = {};
+  // The read [0] and write [1] queues (indexed path): per bank a ring of its transactions in age
+  // order (slot index and arrival number, fifo_capacity_ entries from bank * fifo_capacity_), and
+  // the mask of banks with any.
+  struct Fifo {
+    std::size_t head = 0;
+    std::size_t size = 0;
+  };
+  std::array<Fifo, 64> fifo_[2] = {};
+  std::size_t fifo_capacity_[2] = {1, 1};  // a power of two, at least the queue's capacity
+  std::vector<int> fifo_index_[2];
+  std::vector<std::uint64_t> fifo_age_[2];
+  std::uint64_t next_age_[2] = {0, 0};
   std::uint64_t waiting_[2] = {0, 0};
 };
 
