@@ -259,7 +259,7 @@ class ThreadedControllers {
     s.ring[s.pushed % kRing] = {burst, now};
     ++s.pushed;
     s.head.store(s.pushed, std::memory_order_release);
-    if ((++admitted_ & 63) == 0) {
+    if ((++admitted_ & 255) == 0) {
       publish(now);
       serve_own();
     }
