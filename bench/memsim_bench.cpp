@@ -1,5 +1,6 @@
 // Speed of memsim: requests simulated per second of CPU time on one core, for the patterns of
-// the reference runs (docs/memsim.md, docs/performance.md). Not asserted in tests.
+// the reference runs, and the wall time of --threads (docs/memsim.md, docs/performance.md). Not
+// asserted in tests.
 
 #include <benchmark/benchmark.h>
 
@@ -46,6 +47,26 @@ void BM_Hbm3RandomFrontEndOnly(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * requests));
 }
 
+// --threads on a run whose queues seldom fill (the HBM3 stack, one request per cycle): wall time,
+// arg 0 = requests, arg 1 = threads (1: the serial loop).
+void BM_Hbm3RandomOnePerCycleThreads(benchmark::State& state) {
+  const auto device = hw::SpecLibrary(RIDGELINE_HWSPECS_DIR).memory_device("ramulator2-hbm3-8hi");
+  memsim::Options options;
+  options.device.issue_width = 1;
+  options.threads = static_cast<int>(state.range(1));
+  const auto model = memsim::make_device_model(device, options.device);
+  const auto requests = static_cast<std::uint64_t>(state.range(0));
+  for (auto _ : state) {
+    memsim::PatternSpec spec;
+    spec.name = "random";
+    spec.requests = requests;
+    spec.request_size = 32;
+    auto source = memsim::make_pattern(spec, static_cast<std::uint64_t>(model.geometry.capacity()));
+    benchmark::DoNotOptimize(memsim::simulate(model, options, *source).bandwidth);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * requests));
+}
+
 void BM_Dramsim3Random(benchmark::State& s) {
   run(s, "dramsim3-hbm2-1ch", "random", 64);
 }
@@ -68,6 +89,11 @@ BENCHMARK(BM_Hbm3Random)->Arg(200'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Hbm3Sequential)->Arg(200'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Hbm3eRandom)->Arg(200'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Hbm3RandomFrontEndOnly)->Arg(200'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Hbm3RandomOnePerCycleThreads)
+    ->Args({1'000'000, 1})
+    ->Args({1'000'000, 2})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
