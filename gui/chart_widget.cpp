@@ -58,17 +58,28 @@ void ChartWidget::resetZoom() {
 }
 
 int ChartWidget::pointAt(QPointF position) const {
-  if (!valid_) return -1;
+  const HitPoint* point = hitAt(position);
+  return point != nullptr ? point->id : -1;
+}
+
+QString ChartWidget::tooltipAt(QPointF position) const {
+  const HitPoint* point = hitAt(position);
+  return point != nullptr ? point->tooltip : QString();
+}
+
+// The marker nearest the position among those whose disc (plus a little slack for tiny markers)
+// holds it.
+const HitPoint* ChartWidget::hitAt(QPointF position) const {
+  if (!valid_) return nullptr;
   const plot::Point p{position.x(), position.y()};
-  if (!frame_.plot_area.contains(p)) return -1;
-  int best = -1;
+  if (!frame_.plot_area.contains(p)) return nullptr;
+  const HitPoint* best = nullptr;
   double best_distance = INFINITY;
   for (const auto& point : points_) {
     const plot::Point centre = frame_.to_pixel(point.position);
     const double distance = std::hypot(centre.x - p.x, centre.y - p.y);
-    // Nearest centre within the marker (plus a little slack for tiny markers).
     if (distance <= point.radius + 3 && distance < best_distance) {
-      best = point.id;
+      best = &point;
       best_distance = distance;
     }
   }
@@ -101,14 +112,12 @@ void ChartWidget::mouseMoveEvent(QMouseEvent* event) {
     band_->setGeometry(QRect(press_, event->position().toPoint()).normalized());
     return;
   }
-  const int id = pointAt(event->position());
-  for (const auto& point : points_) {
-    if (point.id == id) {
-      QToolTip::showText(event->globalPosition().toPoint(), point.tooltip, this);
-      return;
-    }
+  const QString tooltip = tooltipAt(event->position());
+  if (tooltip.isEmpty()) {
+    QToolTip::hideText();
+  } else {
+    QToolTip::showText(event->globalPosition().toPoint(), tooltip, this);
   }
-  QToolTip::hideText();
 }
 
 void ChartWidget::mouseReleaseEvent(QMouseEvent* event) {

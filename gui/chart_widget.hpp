@@ -33,8 +33,9 @@ class ChartWidget : public QWidget {
   // The chart as laid out now (zoom applied) at the given size, for export.
   plot::Scene scene(double width, double height) const;
   bool zoomed() const { return zoom_x_.has_value(); }
-  // The id of the point under a widget position, or -1.
+  // The id of the point under a widget position, or -1; its tooltip, or an empty string.
   int pointAt(QPointF position) const;
+  QString tooltipAt(QPointF position) const;
   QSize sizeHint() const override { return {900, 600}; }
 
  public slots:
@@ -53,6 +54,7 @@ class ChartWidget : public QWidget {
 
  private:
   plot::Chart zoomedChart() const;
+  const HitPoint* hitAt(QPointF position) const;
   void relayout();
 
   plot::Chart chart_;

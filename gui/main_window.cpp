@@ -530,23 +530,31 @@ void MainWindow::refreshChart() {
   if (e.modified) options.ghost = &e.original.accelerator;
   if (selected_) options.highlight = static_cast<std::size_t>(*selected_);
   auto chart = report::workload_chart({&e.design.accelerator, &e.analysis}, options);
+  // Hover and click work on every marker: the primary's circles and, in compare mode, the second
+  // accelerator's diamonds (a click selects the operator of the same name in the table).
   std::vector<HitPoint> points;
-  for (const auto& point : report::operator_points(e.analysis)) {
-    if (!point.charted) continue;
-    const auto& op = e.analysis.ops[point.op_index];
-    const QString tooltip =
-        QString(
-            "<b>%1</b> (%2)<br>intensity %3 FLOP/B<br>achieved %4<br>time %5 per step "
-            "(%6% of the step)<br>bound by %7")
-            .arg(q(op.name), q(op.kind), q(format_number(point.intensity, 4)),
-                 q(format_quantity(point.achieved_flops, Dimension::compute)),
-                 q(format_quantity(op.total_time(), Dimension::time)),
-                 q(format_number(100 * point.share, 3)), q(op.bound));
-    points.push_back({{point.intensity, point.achieved_flops},
-                      point.radius,
-                      static_cast<int>(point.op_index),
-                      tooltip});
-  }
+  const auto add_points = [&](const workload::Analysis& analysis, const QString& label) {
+    for (const auto& point : report::operator_points(analysis)) {
+      if (!point.charted) continue;
+      const auto& op = analysis.ops[point.op_index];
+      int id = -1;
+      for (std::size_t i = 0; i < e.analysis.ops.size(); ++i) {
+        if (e.analysis.ops[i].name == op.name) id = static_cast<int>(i);
+      }
+      const QString tooltip =
+          QString(
+              "<b>%1</b> (%2)%8<br>intensity %3 FLOP/B<br>achieved %4<br>time %5 per step "
+              "(%6% of the step)<br>bound by %7")
+              .arg(q(op.name), q(op.kind), q(format_number(point.intensity, 4)),
+                   q(format_quantity(point.achieved_flops, Dimension::compute)),
+                   q(format_quantity(op.total_time(), Dimension::time)),
+                   q(format_number(100 * point.share, 3)), q(op.bound),
+                   label.isEmpty() ? QString() : " on " + label);
+      points.push_back({{point.intensity, point.achieved_flops}, point.radius, id, tooltip});
+    }
+  };
+  add_points(e.analysis, QString());
+  if (e.compare_analysis) add_points(*e.compare_analysis, q(e.compare->name));
   chart_->setChart(std::move(chart), std::move(points));
 }
 

@@ -201,6 +201,32 @@ TEST(GuiMainWindow, CompareModeOverlaysTheSecondAccelerator) {
   EXPECT_TRUE(diamonds);
 }
 
+TEST(GuiMainWindow, CompareMarkersHoverAndSelectTheirOperator) {
+  Inputs inputs;
+  inputs.hw2 = "h200";
+  MainWindow window(inputs, false);
+  window.resize(1600, 1000);
+  window.show();
+  QApplication::processEvents();
+  ASSERT_TRUE(window.evaluation().compare_analysis.has_value());
+  // The second accelerator's largest operator: on an H200 its achieved FLOP/s differ from the
+  // H100's (more HBM bandwidth), so its diamond sits apart from the primary's circle.
+  const auto& compare = *window.evaluation().compare_analysis;
+  const auto points = report::operator_points(compare);
+  const auto biggest = std::max_element(points.begin(), points.end(),
+                                        [](auto& a, auto& b) { return a.share < b.share; });
+  auto* chart = window.chart();
+  const auto frame = plot::chart_frame(chart->chart(), chart->width(), chart->height());
+  const auto pixel = frame.to_pixel({biggest->intensity, biggest->achieved_flops});
+  const QString tooltip = chart->tooltipAt(QPointF(pixel.x, pixel.y));
+  EXPECT_TRUE(tooltip.contains(QString::fromStdString(biggest->name))) << tooltip.toStdString();
+  EXPECT_TRUE(tooltip.contains("H200")) << tooltip.toStdString();
+  // A click selects the primary's operator of the same name.
+  const int id = chart->pointAt(QPointF(pixel.x, pixel.y));
+  ASSERT_GE(id, 0);
+  EXPECT_EQ(window.evaluation().analysis.ops[static_cast<std::size_t>(id)].name, biggest->name);
+}
+
 TEST(GuiScreenshot, WritesANonBlankPng) {
   QTemporaryDir dir;
   const QString file = dir.filePath("shot.png");
