@@ -240,5 +240,37 @@ TEST(Knobs, TensorParallelDegreeNeedsASystem) {
   EXPECT_EQ(error_where([&] { set_knob(design, "tp", 16); }), "tp");  // dgx-h100 has 8 GPUs
 }
 
+// On a --system design, link.bandwidth scales the system file's scale-up links (where the
+// collectives run) by the same factor: twice the bandwidth prices the tensor-parallel all-reduces
+// exactly as a dgx-h100 file whose NVLink links run twice as fast, and below the original.
+TEST(Knobs, LinkBandwidthScalesASystemsScaleUpLinks) {
+  const hw::SpecLibrary& shipped = hw::SpecLibrary::default_library();
+  const topology::SystemLibrary systems(shipped);
+  Design design;
+  design.model = workload::load_model_config("llama-3-70b");
+  design.workload.phase = workload::Phase::prefill;
+  design.workload.batch = 1;
+  design.workload.prompt = 2048;
+  design.accelerator = shipped.accelerator("h100-sxm");
+  design.system = std::make_shared<const topology::System>(systems.system("dgx-h100"));
+  design.parallelism.tp = 8;
+  const double base = evaluate(design).parallel->comm_by_kind.at("all-reduce");
+
+  Design faster = design;
+  set_knob(faster, "link.bandwidth", 2 * knob_value(design, "link.bandwidth"));
+  const double knob = evaluate(faster).parallel->comm_by_kind.at("all-reduce");
+
+  topology::System doubled = systems.system("dgx-h100");
+  for (auto& link : doubled.links) {
+    if (link.tier == topology::Tier::scale_up) link.bandwidth_per_direction.value *= 2;
+  }
+  Design by_hand = design;
+  by_hand.system = std::make_shared<const topology::System>(std::move(doubled));
+  const double file = evaluate(by_hand).parallel->comm_by_kind.at("all-reduce");
+
+  EXPECT_DOUBLE_EQ(knob, file);
+  EXPECT_LT(knob, 0.8 * base);  // 32 MiB messages (2048 tokens × 8192 × 2 B): mostly bandwidth
+}
+
 }  // namespace
 }  // namespace ridgeline::explore
