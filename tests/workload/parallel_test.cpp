@@ -236,5 +236,25 @@ TEST(ParallelErrors, EachBadInputNamesItsFlag) {
   expect_problem("dgx-h100", "mixtral-8x7b", decode(2, 4096), ep_not_dividing, "--ep");
 }
 
+// Energy of a tp 2 decode step on dgx-h100 (Llama-3-70B, batch 1, bf16 activations), for the whole
+// system: both devices run the step's compute rows (step_energy of one device × 2) and each sends
+// over its NVLink (h100-sxm: 5 pJ/bit, estimate): 160 all-reduces of 1 token × 8192 × 2 B =
+// 16 384 B, × bus factor 2(n − 1)/n = 1, plus one all-gather of the 128 256 logits × 2 B =
+// 256 512 B × (n − 1)/n = 128 256 B: 2 × (160 × 16 384 + 128 256) B × 8 × 5 pJ = 219.98 uJ.
+TEST(ParallelAnalysis, EnergyAddsUpTheDevicesAndTheirLinks) {
+  const auto analysis = run("dgx-h100", "llama-3-70b", decode(1, 4096), degrees(2));
+  ASSERT_TRUE(analysis.energy.has_value());
+  const auto& energy = *analysis.energy;
+  const auto& h100 = specs().accelerator("h100-sxm");
+  const auto one = step_energy(h100, analysis.ops, analysis.spec.activations, analysis.step_time,
+                               analysis.tokens_per_step);
+  EXPECT_EQ(energy.devices, 2);
+  EXPECT_NEAR(energy.links, 2.0 * (160 * 16384.0 + 128256.0) * 8 * 5e-12, 1e-12);
+  EXPECT_NEAR(energy.compute, 2 * one.compute, 1e-9);
+  EXPECT_NEAR(energy.static_energy, 2 * h100.energy->static_power.value * analysis.step_time, 1e-9);
+  EXPECT_NEAR(energy.step, 2 * one.step + energy.links, 1e-9);
+  EXPECT_NEAR(energy.per_token, energy.step / analysis.tokens_per_step, 1e-12);
+}
+
 }  // namespace
 }  // namespace ridgeline::workload

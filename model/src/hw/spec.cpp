@@ -85,6 +85,19 @@ double level_energy_per_bit(const Accelerator& accelerator, std::size_t level) {
   return it->second.value;
 }
 
+double scale_up_link_energy_per_bit(const Accelerator& accelerator) {
+  const EnergySpec& energy = energy_of(accelerator);
+  if (accelerator.interconnect.empty()) {
+    throw ModelError(accelerator.id + " has no scale-up links to price");
+  }
+  const std::string& kind = accelerator.interconnect.front().kind;
+  const auto it = energy.links.find(kind);
+  if (it == energy.links.end()) {
+    throw ModelError(accelerator.id + " has no energy per bit for its '" + kind + "' links");
+  }
+  return it->second.value;
+}
+
 double compute_energy_per_flop(const Accelerator& accelerator, DType dtype) {
   const EnergySpec& energy = energy_of(accelerator);
   const auto it = energy.compute.find(dtype);

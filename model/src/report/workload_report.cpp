@@ -96,6 +96,8 @@ json analysis_json(const workload::Analysis& analysis) {
     result["energy"] = {{"compute_j", energy->compute},
                         {"memory_j", memory},
                         {"static_j", energy->static_energy},
+                        {"links_j", energy->links},
+                        {"devices", energy->devices},
                         {"price_usd", energy->price ? json(*energy->price) : json(nullptr)}};
   }
   if (analysis.spec.phase == workload::Phase::prefill) {
@@ -235,8 +237,12 @@ std::string analysis_summary(const workload::Analysis& analysis,
       out << ", " << analysis.level_names[level] << " "
           << format_quantity(energy->memory[level], Dimension::energy);
     }
-    out << ", static " << format_quantity(energy->static_energy, Dimension::energy)
-        << "; average power " << format_quantity(energy->average_power, Dimension::power) << ")\n";
+    out << ", static " << format_quantity(energy->static_energy, Dimension::energy);
+    if (energy->devices > 1) {
+      out << ", links " << format_quantity(energy->links, Dimension::energy) << "; "
+          << energy->devices << " devices";
+    }
+    out << "; average power " << format_quantity(energy->average_power, Dimension::power) << ")\n";
   } else {
     out << "  energy/token  unknown (the spec has no energy figures)\n";
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "ridgeline/base/error.hpp"
 #include "ridgeline/base/units.hpp"
@@ -54,6 +55,36 @@ OpResult communication_row(std::string name, const topology::CollectiveCost& cos
             (cost.bottleneck.empty() ? "" : "; binding link " + cost.bottleneck)};
   }
   return row;
+}
+
+// Energy of a parallel step, for the whole system: every device runs the rows of `analysis`
+// (its share of the work: step_energy of one device, times the devices), and each sends the
+// communication rows' wire bytes over its scale-up links. A send/recv row counts the critical
+// path's sends (passes × m × (p − 1)); each device makes 1/p of them on average.
+EnergyBreakdown system_energy(const Analysis& analysis, const hw::Accelerator& accelerator,
+                              const Parallelism& p, const std::map<std::string, double>& wire) {
+  const auto devices = static_cast<double>(p.devices());
+  EnergyBreakdown energy = step_energy(accelerator, analysis.ops, analysis.spec.activations,
+                                       analysis.step_time, analysis.tokens_per_step);
+  double bytes = 0;  // per device per step
+  for (const auto& row : analysis.ops) {
+    const auto it = wire.find(row.name);
+    if (row.group != OpGroup::communication || it == wire.end()) continue;
+    const double calls =
+        row.kind == "send-recv" ? row.count / static_cast<double>(p.pp) : row.count;
+    bytes += it->second * calls;
+  }
+  energy.devices = p.devices();
+  energy.compute *= devices;
+  for (double& joules : energy.memory) joules *= devices;
+  energy.static_energy *= devices;
+  energy.links =
+      bytes > 0 ? devices * bytes * 8.0 * hw::scale_up_link_energy_per_bit(accelerator) : 0.0;
+  energy.step = energy.compute + energy.static_energy + energy.links;
+  for (const double joules : energy.memory) energy.step += joules;
+  energy.per_token = energy.step / analysis.tokens_per_step;
+  energy.average_power = energy.step / analysis.step_time;
+  return energy;
 }
 
 }  // namespace
@@ -252,6 +283,17 @@ Analysis analyze(const topology::CollectiveModel& system_model, const Parallelis
     analysis.ops.push_back(std::move(row));
   }
 
+  // Bytes each device sends over its links per call of a communication row (for link energy): a
+  // collective's message × its bus-bandwidth factor (nccl-tests: what each rank's link carries);
+  // a send/recv's message.
+  std::map<std::string, double> wire_bytes;
+  const auto wire = [&](const std::string& name, const topology::CollectiveCost& cost) {
+    wire_bytes[name] = cost.algorithm == "p2p"
+                           ? cost.bytes
+                           : cost.bytes * topology::bus_bandwidth_factor(cost.op, cost.ranks);
+    return cost;
+  };
+
   // Tensor-parallel collectives, in the micro-batch's critical path.
   std::vector<OpResult> in_pipeline;
   if (p.tp > 1) {
@@ -260,14 +302,17 @@ Analysis analyze(const topology::CollectiveModel& system_model, const Parallelis
     const double per_microbatch = 2.0 * layers * passes;  // after attention and after the MLP
     if (p.sequence_parallel) {
       in_pipeline.push_back(communication_row(
-          "tp.reduce-scatter", system_model.cost(CollectiveOp::reduce_scatter, bytes, tensor),
+          "tp.reduce-scatter",
+          wire("tp.reduce-scatter", system_model.cost(CollectiveOp::reduce_scatter, bytes, tensor)),
           per_microbatch, options.derivation));
       in_pipeline.push_back(communication_row(
-          "tp.all-gather", system_model.cost(CollectiveOp::all_gather, bytes, tensor),
+          "tp.all-gather",
+          wire("tp.all-gather", system_model.cost(CollectiveOp::all_gather, bytes, tensor)),
           per_microbatch, options.derivation));
     } else {
       in_pipeline.push_back(communication_row(
-          "tp.all-reduce", system_model.cost(CollectiveOp::all_reduce, bytes, tensor),
+          "tp.all-reduce",
+          wire("tp.all-reduce", system_model.cost(CollectiveOp::all_reduce, bytes, tensor)),
           per_microbatch, options.derivation));
     }
     if (!train) {
@@ -275,8 +320,9 @@ Analysis analyze(const topology::CollectiveModel& system_model, const Parallelis
       const double logits = static_cast<double>(summary.microbatch) *
                             static_cast<double>(shard_model(model, p).vocab * p.tp) * act_bytes;
       in_pipeline.push_back(communication_row(
-          "tp.logits.all-gather", system_model.cost(CollectiveOp::all_gather, logits, tensor), 1,
-          options.derivation));
+          "tp.logits.all-gather",
+          wire("tp.logits.all-gather", system_model.cost(CollectiveOp::all_gather, logits, tensor)),
+          1, options.derivation));
     }
   }
   // Expert-parallel dispatch and combine: each token's hidden state to its top-k experts' ranks
@@ -286,7 +332,8 @@ Analysis analyze(const topology::CollectiveModel& system_model, const Parallelis
     const double bytes = tokens * static_cast<double>(model.moe.experts_per_token) *
                          static_cast<double>(model.hidden) * act_bytes;
     in_pipeline.push_back(communication_row(
-        "ep.all-to-all", system_model.cost(CollectiveOp::all_to_all, bytes, experts),
+        "ep.all-to-all",
+        wire("ep.all-to-all", system_model.cost(CollectiveOp::all_to_all, bytes, experts)),
         2.0 * static_cast<double>(moe_layer_count(model)) * passes, options.derivation));
   }
   for (OpResult row : in_pipeline) {
@@ -307,8 +354,8 @@ Analysis analyze(const topology::CollectiveModel& system_model, const Parallelis
           system_model.point_to_point(pipeline.ranks[i], pipeline.ranks[i + 1], bytes);
       if (cost.time_s > slowest.time_s) slowest = cost;
     }
-    OpResult sends =
-        communication_row("pp.send-recv", slowest, passes * m * (stages - 1.0), options.derivation);
+    OpResult sends = communication_row("pp.send-recv", wire("pp.send-recv", slowest),
+                                       passes * m * (stages - 1.0), options.derivation);
     sends.hidden_fraction = (m - 1.0) / m;
     analysis.ops.push_back(std::move(sends));
 
@@ -336,7 +383,8 @@ Analysis analyze(const topology::CollectiveModel& system_model, const Parallelis
     const auto data = group(topology::ParallelAxis::data);
     const double stage_parameters = count_parameters(shard_model(model, p)).total() / stages;
     const auto cost =
-        system_model.cost(CollectiveOp::all_reduce, stage_parameters * act_bytes, data);
+        wire("dp.gradients.all-reduce",
+             system_model.cost(CollectiveOp::all_reduce, stage_parameters * act_bytes, data));
     OpResult row = communication_row("dp.gradients.all-reduce", cost, 1, options.derivation);
     const double overlap = std::min(cost.time_s, backward_time / stages);
     row.hidden_fraction = cost.time_s > 0 ? overlap / cost.time_s : 0.0;
@@ -367,6 +415,7 @@ Analysis analyze(const topology::CollectiveModel& system_model, const Parallelis
       analysis.essential_bytes / (analysis.step_time * accelerator.off_chip().bandwidth.value);
   analysis.memory =
       parallel_memory_footprint(model, spec, p, accelerator.off_chip().capacity.value);
+  if (accelerator.energy) analysis.energy = system_energy(analysis, accelerator, p, wire_bytes);
   analysis.parallel = std::move(summary);
   return analysis;
 }

@@ -185,5 +185,8 @@ std::string_view scope_name(Scope scope);
 double level_energy_per_bit(const Accelerator& accelerator, std::size_t level);
 // Energy per FLOP of a dtype (J); throws ModelError without energy figures or for that dtype.
 double compute_energy_per_flop(const Accelerator& accelerator, DType dtype);
+// Energy per bit sent over the accelerator's scale-up links (J/bit): the `energy.links` figure of
+// its first interconnect link's kind. Throws ModelError without energy figures or that figure.
+double scale_up_link_energy_per_bit(const Accelerator& accelerator);
 
 }  // namespace ridgeline::hw

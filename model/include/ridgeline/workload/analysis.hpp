@@ -69,6 +69,8 @@ struct EnergyBreakdown {
   double compute = 0;           // J per step
   std::vector<double> memory;   // J per step, per memory level (innermost first)
   double static_energy = 0;     // J per step
+  double links = 0;             // J per step: bits sent over scale-up links (multi-device)
+  std::int64_t devices = 1;     // devices whose energy the figures add up (a --system design)
   double step = 0;              // J per step, the sum
   double per_token = 0;         // J per token: step / tokens per step
   double average_power = 0;     // W: step / step time
