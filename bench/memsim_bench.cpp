@@ -4,6 +4,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include <memory>
+
 #include "ridgeline/hw/library.hpp"
 #include "ridgeline/memsim/memsim.hpp"
 #include "ridgeline/memsim/pattern.hpp"
@@ -12,6 +14,16 @@ namespace {
 
 using namespace ridgeline;
 
+std::unique_ptr<memsim::RequestSource> pattern_source(const memsim::DeviceModel& model,
+                                                      const char* pattern, std::uint64_t requests,
+                                                      std::uint32_t request_size) {
+  memsim::PatternSpec spec;
+  spec.name = pattern;
+  spec.requests = requests;
+  spec.request_size = request_size;
+  return memsim::make_pattern(spec, static_cast<std::uint64_t>(model.geometry.capacity()));
+}
+
 void run(benchmark::State& state, const char* device_id, const char* pattern,
          std::uint32_t request_size) {
   const auto device = hw::SpecLibrary(RIDGELINE_HWSPECS_DIR).memory_device(device_id);
@@ -19,11 +31,7 @@ void run(benchmark::State& state, const char* device_id, const char* pattern,
   const auto requests = static_cast<std::uint64_t>(state.range(0));
   double bandwidth = 0;
   for (auto _ : state) {
-    memsim::PatternSpec spec;
-    spec.name = pattern;
-    spec.requests = requests;
-    spec.request_size = request_size;
-    auto source = memsim::make_pattern(spec, static_cast<std::uint64_t>(model.geometry.capacity()));
+    auto source = pattern_source(model, pattern, requests, request_size);
     bandwidth = memsim::simulate(model, {}, *source).bandwidth;
     benchmark::DoNotOptimize(bandwidth);
   }
@@ -37,11 +45,7 @@ void BM_Hbm3RandomFrontEndOnly(benchmark::State& state) {
   const auto model = memsim::make_device_model(device, {});
   const auto requests = static_cast<std::uint64_t>(state.range(0));
   for (auto _ : state) {
-    memsim::PatternSpec spec;
-    spec.name = "random";
-    spec.requests = requests;
-    spec.request_size = 32;
-    auto source = memsim::make_pattern(spec, static_cast<std::uint64_t>(model.geometry.capacity()));
+    auto source = pattern_source(model, "random", requests, 32);
     benchmark::DoNotOptimize(memsim::run_front_end(model, {}, *source));
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * requests));
@@ -57,11 +61,7 @@ void BM_Hbm3RandomOnePerCycleThreads(benchmark::State& state) {
   const auto model = memsim::make_device_model(device, options.device);
   const auto requests = static_cast<std::uint64_t>(state.range(0));
   for (auto _ : state) {
-    memsim::PatternSpec spec;
-    spec.name = "random";
-    spec.requests = requests;
-    spec.request_size = 32;
-    auto source = memsim::make_pattern(spec, static_cast<std::uint64_t>(model.geometry.capacity()));
+    auto source = pattern_source(model, "random", requests, 32);
     benchmark::DoNotOptimize(memsim::simulate(model, options, *source).bandwidth);
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * requests));
