@@ -164,26 +164,33 @@ TEST(GuiMainWindow, MalformedSpecTakesTheErrorPathAndKeepsState) {
   EXPECT_EQ(window.evaluation().analysis.step_time, step);
 }
 
+// The largest operator of an analysis shown in the window's chart, and its marker's centre in
+// widget pixels, through the chart's own frame.
+std::pair<report::OperatorPoint, plot::Point> largest_marker(MainWindow& window,
+                                                             const workload::Analysis& analysis) {
+  const auto points = report::operator_points(analysis);
+  const auto biggest = *std::max_element(points.begin(), points.end(),
+                                         [](auto& a, auto& b) { return a.share < b.share; });
+  const auto* chart = window.chart();
+  const auto frame = plot::chart_frame(chart->chart(), chart->width(), chart->height());
+  return {biggest, frame.to_pixel({biggest.intensity, biggest.achieved_flops})};
+}
+
 TEST(GuiMainWindow, ChartClickSelectsTheRowAndExplains) {
   MainWindow window({}, false);
   window.resize(1600, 1000);
   window.show();
   QApplication::processEvents();
   // The largest operator's marker, in widget pixels, through the chart's own frame.
-  const auto& analysis = window.evaluation().analysis;
-  const auto points = report::operator_points(analysis);
-  const auto biggest = std::max_element(points.begin(), points.end(),
-                                        [](auto& a, auto& b) { return a.share < b.share; });
+  const auto [biggest, pixel] = largest_marker(window, window.evaluation().analysis);
   auto* chart = window.chart();
-  const auto frame = plot::chart_frame(chart->chart(), chart->width(), chart->height());
-  const auto pixel = frame.to_pixel({biggest->intensity, biggest->achieved_flops});
-  EXPECT_EQ(chart->pointAt(QPointF(pixel.x, pixel.y)), static_cast<int>(biggest->op_index));
-  window.selectOperator(static_cast<int>(biggest->op_index));
+  EXPECT_EQ(chart->pointAt(QPointF(pixel.x, pixel.y)), static_cast<int>(biggest.op_index));
+  window.selectOperator(static_cast<int>(biggest.op_index));
   const auto current = window.table()->currentIndex();
   ASSERT_TRUE(current.isValid());
   EXPECT_EQ(current.data(OperatorTableModel::kOpIndexRole).toInt(),
-            static_cast<int>(biggest->op_index));
-  EXPECT_TRUE(window.explainText().contains(QString::fromStdString(biggest->name)));
+            static_cast<int>(biggest.op_index));
+  EXPECT_TRUE(window.explainText().contains(QString::fromStdString(biggest.name)));
 }
 
 TEST(GuiMainWindow, CompareModeOverlaysTheSecondAccelerator) {
@@ -211,20 +218,15 @@ TEST(GuiMainWindow, CompareMarkersHoverAndSelectTheirOperator) {
   ASSERT_TRUE(window.evaluation().compare_analysis.has_value());
   // The second accelerator's largest operator: on an H200 its achieved FLOP/s differ from the
   // H100's (more HBM bandwidth), so its diamond sits apart from the primary's circle.
-  const auto& compare = *window.evaluation().compare_analysis;
-  const auto points = report::operator_points(compare);
-  const auto biggest = std::max_element(points.begin(), points.end(),
-                                        [](auto& a, auto& b) { return a.share < b.share; });
+  const auto [biggest, pixel] = largest_marker(window, *window.evaluation().compare_analysis);
   auto* chart = window.chart();
-  const auto frame = plot::chart_frame(chart->chart(), chart->width(), chart->height());
-  const auto pixel = frame.to_pixel({biggest->intensity, biggest->achieved_flops});
   const QString tooltip = chart->tooltipAt(QPointF(pixel.x, pixel.y));
-  EXPECT_TRUE(tooltip.contains(QString::fromStdString(biggest->name))) << tooltip.toStdString();
+  EXPECT_TRUE(tooltip.contains(QString::fromStdString(biggest.name))) << tooltip.toStdString();
   EXPECT_TRUE(tooltip.contains("H200")) << tooltip.toStdString();
   // A click selects the primary's operator of the same name.
   const int id = chart->pointAt(QPointF(pixel.x, pixel.y));
   ASSERT_GE(id, 0);
-  EXPECT_EQ(window.evaluation().analysis.ops[static_cast<std::size_t>(id)].name, biggest->name);
+  EXPECT_EQ(window.evaluation().analysis.ops[static_cast<std::size_t>(id)].name, biggest.name);
 }
 
 TEST(GuiScreenshot, WritesANonBlankPng) {
