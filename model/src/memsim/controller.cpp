@@ -218,14 +218,26 @@ bool Controller::accept(std::uint64_t address, bool write, int pc, int bank, std
       index;
   bank_queue.tail = index;
   ++bank_queue.size;
-  if (banks[static_cast<std::size_t>(bank)].open_row == row) ++bank_queue.hits;
-  index_bank(bank, write ? 2 : 1);
+  // Joining at the tail, the request is its bank's oldest hit (or oldest non-hit) only if there
+  // was none.
+  const int kind = write ? 1 : 0;
+  const auto b = static_cast<std::size_t>(bank);
+  bool head = false;
+  if (banks[b].open_row == row) {
+    ++bank_queue.hits;
+    if (hit_head[kind][b] < 0) {
+      set_heads(kind, b, index, row_head[kind][b]);
+      head = true;
+    }
+  } else if (row_head[kind][b] < 0) {
+    const bool was_candidate = row_candidate(b);
+    set_heads(kind, b, hit_head[kind][b], index);
+    if (!was_candidate) track_local(b);
+    head = true;
+  }
   // FR-FCFS looks only at the oldest hit and the oldest non-hit of each bank in the buffer of the
   // current mode: a request behind them, or in the other buffer while the mode stays, changes
   // nothing before the wake-up already set.
-  const int kind = write ? 1 : 0;
-  const auto b = static_cast<std::size_t>(bank);
-  const bool head = row_head[kind][b] == index || hit_head[kind][b] == index;
   if ((head && write == write_mode) || write_mode_target() != write_mode) {
     wake_ = std::min(wake_, now + 1);
   }
@@ -324,7 +336,24 @@ void Controller::dequeue(bool write, int index, bool reindex) {
   (slot.next >= 0 ? slots[static_cast<std::size_t>(slot.next)].prev : bank_queue.tail) = slot.prev;
   --bank_queue.size;
   if (slot.row == banks[b].open_row) --bank_queue.hits;
-  if (reindex) index_bank(static_cast<int>(b), write ? 2 : 1);
+  if (!reindex) return;
+  // Only a head leaving changes the heads: the next hit / non-hit lies behind it.
+  const int kind = write ? 1 : 0;
+  int hit = hit_head[kind][b], head = row_head[kind][b];
+  if (hit != index && head != index) return;
+  const bool was_candidate = row_candidate(b);
+  const std::int64_t open = banks[b].open_row;
+  const bool need_hit = hit == index, need_head = head == index;
+  if (need_hit) hit = -1;
+  if (need_head) head = -1;
+  for (int next = slot.next; next >= 0 && ((need_hit && hit < 0) || (need_head && head < 0));) {
+    const Slot& other = slots[static_cast<std::size_t>(next)];
+    int& found = other.row == open ? hit : head;
+    if (found < 0) found = next;
+    next = other.next;
+  }
+  set_heads(kind, b, hit, head);
+  if (!was_candidate && row_candidate(b)) track_local(b);
 }
 
 // Sets a bank's open row (-1: closed) and recounts the buffered requests that hit it.
@@ -338,52 +367,39 @@ void Controller::open_row(BankState& bank, int b, std::int64_t row) {
   }
   queue_wait[static_cast<std::size_t>(b)] = 0;
   if (!indexed) return;
-  for (auto& kind : bank_q) {
-    auto& bank_queue = kind[static_cast<std::size_t>(b)];
+  const auto index = static_cast<std::size_t>(b);
+  const bool was_candidate = row_candidate(index);
+  for (int kind = 0; kind < 2; ++kind) {
+    auto& bank_queue = bank_q[kind][index];
     bank_queue.hits = 0;
-    if (row < 0) continue;
-    for (int index = bank_queue.head; index >= 0;) {
-      const Slot& slot = slots[static_cast<std::size_t>(index)];
-      if (slot.row == row) ++bank_queue.hits;
-      index = slot.next;
+    // The oldest hit and the oldest non-hit (a closed bank: every request misses).
+    int hit = -1, head = row < 0 ? bank_queue.head : -1;
+    if (row >= 0) {
+      for (int at = bank_queue.head; at >= 0;) {
+        const Slot& slot = slots[static_cast<std::size_t>(at)];
+        int& found = slot.row == row ? hit : head;
+        if (found < 0) found = at;
+        bank_queue.hits += slot.row == row ? 1 : 0;
+        at = slot.next;
+      }
     }
+    set_heads(kind, index, hit, head);
   }
-  index_bank(b, 3);
+  if (!was_candidate && row_candidate(index)) track_local(index);
 }
 
-void Controller::index_bank(int b, int kinds) {
-  const auto bank = static_cast<std::size_t>(b);
-  const std::int64_t open = banks[bank].open_row;
-  const std::uint64_t bit = std::uint64_t{1} << (bank % 64);
-  const bool was_candidate = ((row_cand[0][bank / 64] | row_cand[1][bank / 64]) & bit) != 0;
-  for (int w = 0; w < 2; ++w) {
-    if ((kinds & (1 << w)) == 0) continue;
-    const auto& queue = bank_q[w][bank];
-    auto& word = hit_mask[w][bank / 64];
-    word = queue.hits > 0 ? (word | bit) : (word & ~bit);
-    // The oldest hit and the oldest non-hit.
-    int hit = -1, head = -1;
-    int missing = (queue.hits > 0 ? 1 : 0) + (queue.hits < queue.size ? 1 : 0);
-    for (int index = queue.head; missing > 0;) {
-      const Slot& slot = slots[static_cast<std::size_t>(index)];
-      int& found = slot.row == open ? hit : head;
-      if (found < 0) {
-        found = index;
-        --missing;
-      }
-      index = slot.next;
-    }
-    hit_head[w][bank] = hit;
-    row_head[w][bank] = head;
-    row_key[w][bank] =
-        head < 0 ? std::numeric_limits<std::uint64_t>::max()
-                 : (slots[static_cast<std::size_t>(head)].seq << bank_bits) | std::uint64_t{bank};
-    auto& cand = row_cand[w][bank / 64];
-    cand = head >= 0 ? (cand | bit) : (cand & ~bit);
-  }
-  if (!was_candidate && ((row_cand[0][bank / 64] | row_cand[1][bank / 64]) & bit) != 0) {
-    track_local(bank);
-  }
+// Bank b's oldest hit and oldest non-hit in buffer `kind` (-1: none), and the masks and the age key
+// the decision reads.
+void Controller::set_heads(int kind, std::size_t b, int hit, int head) {
+  const std::uint64_t bit = std::uint64_t{1} << (b % 64);
+  auto& hit_word = hit_mask[kind][b / 64];
+  hit_word = hit >= 0 ? (hit_word | bit) : (hit_word & ~bit);
+  hit_head[kind][b] = hit;
+  row_head[kind][b] = head;
+  row_key[kind][b] = head < 0 ? std::numeric_limits<std::uint64_t>::max()
+                              : (slots[static_cast<std::size_t>(head)].seq << bank_bits) | b;
+  auto& cand = row_cand[kind][b / 64];
+  cand = head >= 0 ? (cand | bit) : (cand & ~bit);
 }
 
 // Sets local_ready for bank b, or puts it on the wheel (banks without a row candidate are not
@@ -701,13 +717,6 @@ void Controller::finish(int index, std::int64_t now) {
     if (it != pending_writes.end() && --it->second == 0) pending_writes.erase(it);
   }
   free_slots.push_back(index);
-}
-
-bool Controller::write_mode_target() const {
-  const int writes = queued[1];
-  const bool no_reads = queued[0] == 0, no_writes = writes == 0;
-  if (!write_mode) return writes > write_above_ || (no_reads && !no_writes);
-  return !((writes < write_below_ && !no_reads) || no_writes);
 }
 
 void Controller::schedule_refresh(std::int64_t now) {

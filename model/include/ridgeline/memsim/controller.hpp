@@ -168,7 +168,13 @@ class Controller {
   void issue_refresh(const RefreshJob& job, Cmd cmd, std::int64_t now);
   void finish(int slot_index, std::int64_t now);  // column command done: release the slot
   void update_write_mode() { write_mode = write_mode_target(); }
-  bool write_mode_target() const;  // the mode the watermarks ask for now
+  // The mode the watermarks ask for now (inline: FR-FCFS asks at every decision).
+  bool write_mode_target() const {
+    const int writes = queued[1];
+    const bool no_reads = queued[0] == 0, no_writes = writes == 0;
+    if (!write_mode) return writes > write_above_ || (no_reads && !no_writes);
+    return !((writes < write_below_ && !no_reads) || no_writes);
+  }
   bool active_holds_bank(int bank) const;
   bool active_holds_pc(int pc) const;
   // Removes the request at `position` of read_q (write = false) or write_q (bank-round-robin).
@@ -287,7 +293,10 @@ class Controller {
  private:
   void schedule_refresh(std::int64_t now);
   void open_row(BankState& bank, int b, std::int64_t row);
-  void index_bank(int b, int kinds);  // kinds: bit 0 read buffer, bit 1 write buffer
+  void set_heads(int kind, std::size_t b, int hit, int head);
+  bool row_candidate(std::size_t b) const {
+    return (((row_cand[0][b / 64] | row_cand[1][b / 64]) >> (b % 64)) & 1) != 0;
+  }
   void update_row_local(int first, int count);
   void schedule_local(std::size_t b, std::int64_t local);
   void track_local(std::size_t b);  // wheel entry for row_local[b] = local
