@@ -371,6 +371,8 @@ void Controller::open_row(BankState& bank, int b, std::int64_t row) {
   const bool was_candidate = row_candidate(index);
   for (int kind = 0; kind < 2; ++kind) {
     auto& bank_queue = bank_q[kind][index];
+    // Empty and indexed so (a request leaving without a reindex leaves its heads to this call).
+    if (bank_queue.head < 0 && row_head[kind][index] < 0 && hit_head[kind][index] < 0) continue;
     bank_queue.hits = 0;
     // The oldest hit and the oldest non-hit (a closed bank: every request misses).
     int hit = -1, head = row < 0 ? bank_queue.head : -1;
