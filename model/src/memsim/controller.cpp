@@ -569,6 +569,7 @@ void Controller::issue(Cmd cmd, int b, std::int64_t now, Slot* slot) {
   if (is_column(cmd)) {
     col_bus = now + 1;
   } else {
+    ++row_epoch;
     row_bus_half = 2 * now + (cmd == Cmd::act ? t.act_bus_half : t.pre_bus_half);
   }
   last_cmd = now;
@@ -672,6 +673,7 @@ void Controller::issue(Cmd cmd, int b, std::int64_t now, Slot* slot) {
 
 void Controller::issue_refresh(const RefreshJob& job, Cmd cmd, std::int64_t now) {
   invalidate();
+  ++row_epoch;
   row_bus_half = 2 * now + t.pre_bus_half;
   last_cmd = now;
   auto& pc = pc_state[static_cast<std::size_t>(job.pc)];

@@ -240,13 +240,18 @@ class FrFcfs : public Scheduler {
       // The pseudo-channels' tPPD (PRE, [2p]) and tRRD_S / tFAW (ACT, [2p + 1]) bound every row
       // command.
       std::int64_t* pc_ready = c.row_pc_ready.data();
-      std::int64_t pc_bound = kNever;
-      for (std::size_t p = 0; p < c.pc_state.size(); ++p) {
-        const auto& pc = c.pc_state[p];
-        pc_ready[2 * p] = pc.next_pre;
-        pc_ready[2 * p + 1] = std::max(pc.next_act, pc.faw[pc.faw_head] + c.t.FAW);
-        pc_bound = std::min({pc_bound, pc_ready[2 * p], pc_ready[2 * p + 1]});
+      if (c.row_pc_epoch != c.row_epoch) {
+        c.row_pc_epoch = c.row_epoch;
+        std::int64_t bound = kNever;
+        for (std::size_t p = 0; p < c.pc_state.size(); ++p) {
+          const auto& pc = c.pc_state[p];
+          pc_ready[2 * p] = pc.next_pre;
+          pc_ready[2 * p + 1] = std::max(pc.next_act, pc.faw[pc.faw_head] + c.t.FAW);
+          bound = std::min({bound, pc_ready[2 * p], pc_ready[2 * p + 1]});
+        }
+        c.row_pc_bound = bound;
       }
+      const std::int64_t pc_bound = c.row_pc_bound;
       if (row_bus > now || pc_bound > now) {
         earliest = std::min(earliest, std::max(row_bus, pc_bound));
       } else {

@@ -237,7 +237,12 @@ class Controller {
   std::vector<std::uint64_t> row_cand[2];
   std::vector<std::int64_t> row_local;
   std::vector<std::int32_t> row_select;    // 2 x the bank's pseudo-channel, + 1 when it is closed
-  std::vector<std::int64_t> row_pc_ready;  // scratch: per pseudo-channel PRE and ACT bounds
+  // Per pseudo-channel the PRE (tPPD) and ACT (tRRD_S / tFAW) bounds and their minimum, as of
+  // row_epoch row_pc_epoch: only row commands and refreshes move them, so column commands and idle
+  // ticks reuse them.
+  std::vector<std::int64_t> row_pc_ready;
+  std::int64_t row_pc_bound = kNever;
+  std::uint64_t row_epoch = 1, row_pc_epoch = 0;
   std::vector<std::uint64_t> closed_mask;  // bit b: bank b has no open row
   // The bank group's tRRD_L is kept out of row_local (an ACT would otherwise put its whole group
   // on the wheel): bit b of group_blocked: b's group may not activate at local_now. Every ACT
