@@ -29,10 +29,86 @@ class FrFcfs : public Scheduler {
       if (!pass_once(c, now, !issued, earliest)) break;
       issued = true;
     }
-    return issued ? now + 1 : earliest;
+    return issued ? next_after_issue(c, now) : earliest;
   }
 
  private:
+  // After a cycle that issued: a lower bound of the next cycle anything can issue, cheaper than
+  // the decision that would find it (ready times only grow, so waking early is harmless; a
+  // request that matters wakes the controller through accept). Every command needs its bus; a row
+  // command also its pseudo-channel's tPPD or tRRD_S / tFAW; the active buffer's commands wait
+  // for active_wait when it is known. A refresh, a pending mode switch or an unknown active bound
+  // make it the next cycle.
+  static std::int64_t next_after_issue(Controller& c, std::int64_t now) {
+    const std::int64_t next = now + 1;
+    if (!c.refresh_q.empty() || c.write_mode_target() != c.write_mode) return next;
+    std::int64_t bound = kNever;
+    if (!c.active_q.empty()) {
+      if (c.active_wait <= next) return next;
+      bound = c.active_wait;
+    }
+    const int kind = c.write_mode ? 1 : 0;
+    std::uint64_t hits = 0;
+    for (int w = 0; w < c.mask_words; ++w) hits |= c.hit_mask[kind][static_cast<std::size_t>(w)];
+    if (hits != 0) {
+      const std::int64_t col = c.col_bus_ready();
+      if (col <= next) return next;
+      bound = std::min(bound, col);
+    }
+    if (c.mask_words != 1) return next;  // (the row bound below reads one mask word)
+    const std::uint64_t rows = c.row_cand[kind][0];
+    const std::int64_t row_bus = c.row_bus_ready();
+    if (rows != 0 && row_bus > next) {
+      bound = std::min(bound, row_bus);  // enough to skip the next cycle, and cheap
+    } else if (rows != 0) {
+      if (c.row_pc_epoch != c.row_epoch) update_pc_ready(c);
+      // Candidates whose bank part has passed wait for their pseudo-channel's term (PRE for an
+      // open bank, ACT for a closed one); the others for at least the wheel's next busy slot,
+      // which holds every tracked bank at or before its bank part.
+      std::int64_t row = kNever;
+      const std::uint64_t local = rows & c.local_ready[0];
+      if (local != 0) {
+        const std::uint64_t closed = c.closed_mask[0];
+        for (std::size_t p = 0; p < c.pc_state.size(); ++p) {
+          const std::uint64_t mine = local & c.pc_banks[p];
+          if ((mine & ~closed) != 0) row = std::min(row, c.row_pc_ready[2 * p]);
+          if ((mine & closed) != 0) row = std::min(row, c.row_pc_ready[2 * p + 1]);
+        }
+      }
+      if ((rows & ~c.local_ready[0]) != 0) row = std::min(row, next_wheel_slot(c));
+      if (row <= next) return next;
+      bound = std::min(bound, row);
+    }
+    return std::max(bound, next);
+  }
+
+  // The cycle of the wheel's first busy slot after local_now.
+  static std::int64_t next_wheel_slot(const Controller& c) {
+    constexpr int kWheel = Controller::kWheel;
+    const auto start = static_cast<int>(static_cast<std::uint64_t>(c.local_now + 1) % kWheel);
+    for (int k = 0; k < kWheel;) {
+      const int slot = (start + k) % kWheel;
+      const std::uint64_t busy = c.wheel_busy[slot / 64] >> (slot % 64);
+      if (busy != 0) return c.local_now + 1 + k + std::countr_zero(busy);
+      k += 64 - slot % 64;
+    }
+    return kNever;
+  }
+
+  // Per pseudo-channel the PRE (tPPD) and ACT (tRRD_S / tFAW) bounds of every row command, and
+  // their minimum.
+  static void update_pc_ready(Controller& c) {
+    c.row_pc_epoch = c.row_epoch;
+    std::int64_t* pc_ready = c.row_pc_ready.data();
+    std::int64_t bound = kNever;
+    for (std::size_t p = 0; p < c.pc_state.size(); ++p) {
+      const auto& pc = c.pc_state[p];
+      pc_ready[2 * p] = pc.next_pre;
+      pc_ready[2 * p + 1] = std::max(pc.next_act, pc.faw[pc.faw_head] + c.t.FAW);
+      bound = std::min({bound, pc_ready[2 * p], pc_ready[2 * p + 1]});
+    }
+    c.row_pc_bound = bound;
+  }
   // kWords: the number of 64-bank mask words, 0: c.mask_words.
   template <std::size_t kWords>
   static bool try_issue(Controller& c, std::int64_t now, bool need_earliest,
@@ -240,17 +316,7 @@ class FrFcfs : public Scheduler {
       // The pseudo-channels' tPPD (PRE, [2p]) and tRRD_S / tFAW (ACT, [2p + 1]) bound every row
       // command.
       std::int64_t* pc_ready = c.row_pc_ready.data();
-      if (c.row_pc_epoch != c.row_epoch) {
-        c.row_pc_epoch = c.row_epoch;
-        std::int64_t bound = kNever;
-        for (std::size_t p = 0; p < c.pc_state.size(); ++p) {
-          const auto& pc = c.pc_state[p];
-          pc_ready[2 * p] = pc.next_pre;
-          pc_ready[2 * p + 1] = std::max(pc.next_act, pc.faw[pc.faw_head] + c.t.FAW);
-          bound = std::min({bound, pc_ready[2 * p], pc_ready[2 * p + 1]});
-        }
-        c.row_pc_bound = bound;
-      }
+      if (c.row_pc_epoch != c.row_epoch) update_pc_ready(c);
       const std::int64_t pc_bound = c.row_pc_bound;
       if (row_bus > now || pc_bound > now) {
         earliest = std::min(earliest, std::max(row_bus, pc_bound));

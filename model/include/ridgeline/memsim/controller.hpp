@@ -236,7 +236,7 @@ class Controller {
   std::vector<std::uint64_t> row_key[2];
   std::vector<std::uint64_t> row_cand[2];
   std::vector<std::int64_t> row_local;
-  std::vector<std::int32_t> row_select;    // 2 x the bank's pseudo-channel, + 1 when it is closed
+  std::vector<std::int32_t> row_select;  // 2 x the bank's pseudo-channel, + 1 when it is closed
   // Per pseudo-channel the PRE (tPPD) and ACT (tRRD_S / tFAW) bounds and their minimum, as of
   // row_epoch row_pc_epoch: only row commands and refreshes move them, so column commands and idle
   // ticks reuse them.
