@@ -23,11 +23,12 @@ namespace ridgeline::memsim {
 //   local:  the bank and bank-group terms, one value per queue (local_ready_),
 // so ready = max(shared, local) exactly. A local part changes only when a command goes to the
 // bank's group or a refresh to its pseudo-channel, and is then recomputed for those banks. Per
-// kind and domain the least local part is kept, so the earliest ready time of a kind is
-// max(shared, least local): a decision looks at single queues only for kinds where that has
-// passed, and the next cycle anything can issue is exact, so the controller sleeps until then. More
-// than 64 queues take the walk over every queue (find_walk) with per-queue bounds
-// (Controller::queue_wait).
+// kind and domain a mask of the queues whose local part has passed and the least of the other
+// local parts are kept (LocalState), so a kind's queues ready at a cycle are the mask once the
+// shared part has passed, and its earliest ready time is max(shared, least local); the queues are
+// looked at one by one only when time reaches that least local part. The next cycle anything can
+// issue is exact, so the controller sleeps until then. More than 64 queues take the walk over
+// every queue (find_walk) with per-queue bounds (Controller::queue_wait).
 
 namespace {
 
@@ -142,7 +143,6 @@ class BankRoundRobin : public Scheduler {
     const auto domains = c.sids.size();
     domain_pc_.assign(domains, 0);
     domains_ = static_cast<int>(domains);
-    for (auto& m : min_local_) std::fill(std::begin(m), std::end(m), kNever);
     for (auto& r : local_ready_) r.fill(kNever);
     for (int q = 0; q < queues_; ++q) {
       const auto& bank = c.banks[static_cast<std::size_t>(q)];
@@ -235,21 +235,29 @@ class BankRoundRobin : public Scheduler {
     set_local(kWr, q, std::max(bank.next_wr, group.next_wr));
   }
 
-  // Sets local_ready_[k][q] (kNever unless q offers kind k), keeping its domain's minimum exact
-  // or marking it for a recount.
+  // Sets local_ready_[k][q] (kNever unless q offers kind k), keeping its domain's record of the
+  // kind (LocalState) exact or marking it for a recount.
   void set_local(int k, int q, std::int64_t value) {
     if (((offers_[k] >> q) & 1) == 0) value = kNever;
     std::int64_t& slot = local_ready_[k][static_cast<std::size_t>(q)];
     const std::int64_t old = slot;
     if (old == value) return;  // the common case: most commands leave most terms alone
     slot = value;
-    const int d = domain_[static_cast<std::size_t>(q)];
-    std::int64_t& least = min_local_[k][d];
-    if (value < least) {
-      least = value;
-    } else if (old == least) {
-      dirty_[k] |= std::uint64_t{1} << d;  // the minimum may have risen
+    const auto d = static_cast<std::size_t>(domain_[static_cast<std::size_t>(q)]);
+    LocalState& state = local_state_[d][static_cast<std::size_t>(k)];
+    const std::uint64_t bit = std::uint64_t{1} << q;
+    if (value <= as_of_) {
+      state.passed |= bit;
+    } else {
+      state.passed &= ~bit;
+      if (value < state.pending) {
+        state.pending = value;
+        return;
+      }
     }
+    // The least pending part may have risen (a pending part that passed or rose was the least):
+    // recounted at the next evaluation.
+    if (old == state.pending) state.pending = kStale;
   }
 
   // A command went to bank q: its queue, row and hit count changed, and the bank group's terms of
@@ -294,54 +302,59 @@ class BankRoundRobin : public Scheduler {
     out[kWr] = std::max({col_bus, pc.next_wr, sid.next_wr});
   }
 
-  // The minimum of n values, with independent chains so the compares overlap.
-  static std::int64_t range_min(const std::int64_t* v, int n) {
-    std::int64_t a = kNever, b = kNever, c = kNever, d = kNever;
-    int i = 0;
-    for (; i + 4 <= n; i += 4) {
-      a = std::min(a, v[i]);
-      b = std::min(b, v[i + 1]);
-      c = std::min(c, v[i + 2]);
-      d = std::min(d, v[i + 3]);
-    }
-    for (; i < n; ++i) a = std::min(a, v[i]);
-    return std::min(std::min(a, b), std::min(c, d));
-  }
-
-  // Per kind, the queues whose command of that kind is ready at `now` (into `ready`); returns the
-  // earliest ready time over all queues (at most `now` when one is ready).
-  std::int64_t evaluate(const Controller& c, std::int64_t now, std::uint64_t (&ready)[kKinds]) {
+  // Per kind, the queues whose command of that kind is ready at `now` (into `ready`, unless null);
+  // returns the earliest ready time over all queues (at most `now` when one is ready; then any such
+  // value, as the caller wakes at the next cycle).
+  std::int64_t evaluate(const Controller& c, std::int64_t now, std::uint64_t (*ready)[kKinds]) {
     const std::int64_t row_bus = c.row_bus_ready();
     const std::int64_t col_bus = c.col_bus_ready();
     std::int64_t earliest = kNever;
-    const int domains = domains_;
-    for (int d = 0; d < domains; ++d) {
-      const int begin = d * domain_size_;
-      const auto& pc =
-          c.pc_state[static_cast<std::size_t>(domain_pc_[static_cast<std::size_t>(d)])];
-      const auto& sid = c.sids[static_cast<std::size_t>(d)];
-      const auto kind = [&](int k, std::int64_t share) {
-        const std::int64_t* local = local_ready_[k].data() + begin;
-        std::int64_t& least = min_local_[k][d];
-        if (((dirty_[k] >> d) & 1) != 0) {
-          least = range_min(local, domain_size_);
-          dirty_[k] &= ~(std::uint64_t{1} << d);
-        }
-        const std::int64_t first = std::max(share, least);
-        earliest = std::min(earliest, first);
-        if (first > now) return;
-        std::uint64_t mask = 0;
-        for (int i = 0; i < domain_size_; ++i) {
-          mask |= static_cast<std::uint64_t>(local[i] <= now) << i;
-        }
-        ready[k] |= mask << begin;
-      };
-      kind(kAct, std::max({row_bus, pc.next_act, pc.faw[pc.faw_head] + c.t.FAW}));
-      kind(kPre, std::max(row_bus, pc.next_pre));
-      kind(kRd, std::max({col_bus, pc.next_rd, sid.next_rd}));
-      kind(kWr, std::max({col_bus, pc.next_wr, sid.next_wr}));
+    for (int d = 0; d < domains_; ++d) {
+      std::int64_t share[kKinds];
+      shared(c, d, row_bus, col_bus, share);
+      const LocalState* states = local_state_[static_cast<std::size_t>(d)].data();
+      std::int64_t first[kKinds];
+#pragma GCC unroll 4
+      for (int k = 0; k < kKinds; ++k) {
+        // A pending local part has passed, or the least of them is not known exactly.
+        if (now >= states[k].pending) recount(k, d, now);
+        // Some local part has passed: the kind is ready once the shared part has (`now` stands
+        // for the least local part).
+        first[k] = std::max(share[k], states[k].passed != 0 ? now : states[k].pending);
+      }
+      const std::int64_t domain_earliest =
+          std::min(std::min(first[kAct], first[kPre]), std::min(first[kRd], first[kWr]));
+      earliest = std::min(earliest, domain_earliest);
+      if (ready == nullptr || domain_earliest > now) continue;
+#pragma GCC unroll 4
+      for (int k = 0; k < kKinds; ++k) {
+        if (first[k] <= now) (*ready)[k] |= states[k].passed;
+      }
     }
+    as_of_ = now;
     return earliest;
+  }
+
+  // Recounts the record of kind k in domain d at `now`, over the queues that offer the kind.
+  void recount(int k, int d, std::int64_t now) {
+    const int begin = d * domain_size_;
+    const std::uint64_t domain_bits =
+        (domain_size_ >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << domain_size_) - 1) << begin;
+    std::uint64_t passed = 0;
+    std::int64_t pending = kNever;
+    const std::int64_t* local = local_ready_[k].data();
+    for (std::uint64_t bits = offers_[k] & domain_bits; bits != 0; bits &= bits - 1) {
+      const int q = std::countr_zero(bits);
+      const std::int64_t value = local[q];
+      if (value <= now) {
+        passed |= std::uint64_t{1} << q;
+      } else {
+        pending = std::min(pending, value);
+      }
+    }
+    LocalState& state = local_state_[static_cast<std::size_t>(d)][static_cast<std::size_t>(k)];
+    state.passed = passed;
+    state.pending = pending;
   }
 
   // The first bank queue after `start`, round-robin, with a command ready at `now`, and in it the
@@ -350,7 +363,7 @@ class BankRoundRobin : public Scheduler {
   Candidate find(const Controller& c, std::int64_t now, int start, std::uint64_t blocked,
                  std::int64_t& earliest) {
     std::uint64_t ready[kKinds] = {0, 0, 0, 0};
-    earliest = std::min(earliest, evaluate(c, now, ready));
+    earliest = std::min(earliest, evaluate(c, now, &ready));
     const std::uint64_t any = (ready[kAct] | ready[kPre] | ready[kRd] | ready[kWr]) & ~blocked;
     if (any == 0) return {};
     // Queues start + 1 .. queues - 1 first, then 0 .. start.
@@ -373,10 +386,7 @@ class BankRoundRobin : public Scheduler {
   // The earliest cycle anything may issue, from the state after this cycle's commands: the front
   // refresh job and every queue it does not hold back.
   std::int64_t next_ready(Controller& c, std::int64_t now) {
-    if (c.refresh_q.empty()) {
-      std::uint64_t ready[kKinds] = {0, 0, 0, 0};
-      return evaluate(c, now, ready);
-    }
+    if (c.refresh_q.empty()) return evaluate(c, now, nullptr);
     const RefreshJob& job = c.refresh_q.front();
     Cmd cmd = Cmd::none;
     std::int64_t earliest = c.refresh_ready(job, cmd);
@@ -600,10 +610,16 @@ class BankRoundRobin : public Scheduler {
   std::array<std::int64_t, 64> local_ready_[kKinds];
   std::array<int, 64> domain_{};  // queue -> its stack ID (index into Controller::sids)
   std::vector<int> domain_pc_;
-  // Per kind and domain, the minimum of local_ready_ (exact unless the domain's bit in dirty_[kind]
-  // is set; then a lower bound, recounted before use).
-  std::int64_t min_local_[kKinds][64];
-  std::uint64_t dirty_[kKinds] = {0, 0, 0, 0};
+  // Per domain and kind, which local parts have passed as of cycle as_of_ (bit q: local_ready_ of
+  // queue q), and the least of the others (kNever: none), or kStale when that may have risen. A
+  // pass over the queues (recount) is needed only when the least pending part is reached or stale.
+  struct LocalState {
+    std::uint64_t passed = 0;
+    std::int64_t pending = kNever;
+  };
+  static constexpr std::int64_t kStale = -kNever;
+  std::array<std::array<LocalState, kKinds>, 64> local_state_{};
+  std::int64_t as_of_ = -1;
   int domains_ = 0;
   // Bit q: command queue q has room.
   std::uint64_t room_ = 0;
