@@ -139,6 +139,8 @@ class BankRoundRobin : public Scheduler {
     entry_row_.assign(static_cast<std::size_t>(queues_ * depth_), -1);
     const auto& g = c.model.geometry;
     bank_group_size_ = g.banks_per_group;
+    group_bits_ =
+        bank_group_size_ >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << bank_group_size_) - 1;
     domain_size_ = g.bank_groups * g.banks_per_group;
     const auto domains = c.sids.size();
     domain_pc_.assign(domains, 0);
@@ -149,7 +151,6 @@ class BankRoundRobin : public Scheduler {
       domain_[static_cast<std::size_t>(q)] = bank.sid;
       domain_pc_[static_cast<std::size_t>(bank.sid)] = bank.pc;
       summarize(c, q);
-      update_local(c, q);
     }
   }
 
@@ -162,40 +163,61 @@ class BankRoundRobin : public Scheduler {
   }
 
   // Which kinds of command queue q offers, and where (after its queue, its bank's row or its hit
-  // count changed), and whether it has room for another transaction.
+  // count changed), whether it has room for another transaction, and the local parts of the kinds
+  // it offered before or offers now.
   void summarize(const Controller& c, int q) {
+    const auto index = static_cast<std::size_t>(q);
     const std::uint64_t bit = std::uint64_t{1} << q;
-    for (auto& m : offers_) m &= ~bit;
-    const auto size = static_cast<int>(c.command_q[static_cast<std::size_t>(q)].size());
+    const auto size = static_cast<int>(c.command_q[index].size());
     room_ = size < depth_ ? room_ | bit : room_ & ~bit;
-    if (size == 0) return;
-    const auto& bank = c.banks[static_cast<std::size_t>(q)];
-    if (bank.open_row < 0) {
-      offers_[kAct] |= bit;
-      return;
+    const auto& bank = c.banks[index];
+    unsigned kinds = 0;  // bit k: q offers kind k
+    if (size == 0) {
+      // nothing
+    } else if (bank.open_row < 0) {
+      kinds = 1u << kAct;
+    } else {
+      const std::uint64_t hits = hit_bits_[index];
+      const std::uint64_t writes = write_bits_[index];
+      const std::uint64_t read_hits = hits & ~writes, write_hits = hits & writes;
+      if (read_hits != 0) {
+        kinds |= 1u << kRd;
+        read_position_[index] = static_cast<std::uint8_t>(std::countr_zero(read_hits));
+      }
+      if (write_hits != 0) {
+        kinds |= 1u << kWr;
+        write_position_[index] = static_cast<std::uint8_t>(std::countr_zero(write_hits));
+      }
+      // Only the oldest request may close the row, and not while hits to it are queued, unless
+      // the row has served row_hit_cap of them.
+      const int cap = c.cfg.row_hit_cap;
+      if ((hits & 1) == 0 && (hits == 0 || (cap > 0 && bank.hits >= cap))) kinds |= 1u << kPre;
     }
-    const std::uint64_t hits = hit_bits_[static_cast<std::size_t>(q)];
-    const std::uint64_t writes = write_bits_[static_cast<std::size_t>(q)];
-    const std::uint64_t read_hits = hits & ~writes, write_hits = hits & writes;
-    if (read_hits != 0) {
-      offers_[kRd] |= bit;
-      read_position_[static_cast<std::size_t>(q)] =
-          static_cast<std::uint8_t>(std::countr_zero(read_hits));
+    const unsigned before = offered_[index];
+    offered_[index] = static_cast<std::uint8_t>(kinds);
+    for (unsigned changed = before ^ kinds; changed != 0; changed &= changed - 1) {
+      offers_[std::countr_zero(changed)] ^= bit;
     }
-    if (write_hits != 0) {
-      offers_[kWr] |= bit;
-      write_position_[static_cast<std::size_t>(q)] =
-          static_cast<std::uint8_t>(std::countr_zero(write_hits));
-    }
-    // Only the oldest request may close the row, and not while hits to it are queued, unless the
-    // row has served row_hit_cap of them.
-    const int cap = c.cfg.row_hit_cap;
-    if ((hits & 1) == 0 && (hits == 0 || (cap > 0 && bank.hits >= cap))) offers_[kPre] |= bit;
+    // The bank and bank-group part of each kind's ready time (kNever for a kind not offered).
+    const unsigned touched = before | kinds;
+    if (touched == 0) return;
+    const auto& group = c.groups[static_cast<std::size_t>(bank.group)];
+    const auto local = [&](int k, std::int64_t value) {
+      if (((touched >> k) & 1) != 0) set_local(k, q, ((kinds >> k) & 1) != 0 ? value : kNever);
+    };
+    local(kAct, std::max(bank.next_act, group.next_act));
+    local(kPre, bank.next_pre);
+    local(kRd, std::max(bank.next_rd, group.next_rd));
+    local(kWr, std::max(bank.next_wr, group.next_wr));
   }
 
   // Bit i of hit_bits_[q]: request i of queue q hits its bank's open row (after the row changed).
   void recount_hits(const Controller& c, int q) {
     const std::int64_t open = c.banks[static_cast<std::size_t>(q)].open_row;
+    if (open < 0) {
+      hit_bits_[static_cast<std::size_t>(q)] = 0;
+      return;
+    }
     const auto size = static_cast<int>(c.command_q[static_cast<std::size_t>(q)].size());
     const std::int64_t* rows = entry_row_.data() + static_cast<std::ptrdiff_t>(q) * depth_;
     std::uint64_t hits = 0;
@@ -225,20 +247,9 @@ class BankRoundRobin : public Scheduler {
     }
   }
 
-  // The bank and bank-group part of the ready time of each kind queue q offers.
-  void update_local(const Controller& c, int q) {
-    const auto& bank = c.banks[static_cast<std::size_t>(q)];
-    const auto& group = c.groups[static_cast<std::size_t>(bank.group)];
-    set_local(kAct, q, std::max(bank.next_act, group.next_act));
-    set_local(kPre, q, bank.next_pre);
-    set_local(kRd, q, std::max(bank.next_rd, group.next_rd));
-    set_local(kWr, q, std::max(bank.next_wr, group.next_wr));
-  }
-
-  // Sets local_ready_[k][q] (kNever unless q offers kind k), keeping its domain's record of the
+  // Sets local_ready_[k][q] (kNever: q does not offer kind k), keeping its domain's record of the
   // kind (LocalState) exact or marking it for a recount.
   void set_local(int k, int q, std::int64_t value) {
-    if (((offers_[k] >> q) & 1) == 0) value = kNever;
     std::int64_t& slot = local_ready_[k][static_cast<std::size_t>(q)];
     const std::int64_t old = slot;
     if (old == value) return;  // the common case: most commands leave most terms alone
@@ -265,19 +276,24 @@ class BankRoundRobin : public Scheduler {
   void note_bank(const Controller& c, int q, Cmd cmd) {
     if (!is_column(cmd) || cmd == Cmd::rda || cmd == Cmd::wra) recount_hits(c, q);
     summarize(c, q);
-    update_local(c, q);
     if (cmd == Cmd::pre) return;
-    const bool act = cmd == Cmd::act;
-    const int first = q - q % bank_group_size_;
-    for (int b = first; b < first + bank_group_size_; ++b) {
-      const auto& bank = c.banks[static_cast<std::size_t>(b)];
-      const auto& group = c.groups[static_cast<std::size_t>(bank.group)];
-      if (act) {
-        set_local(kAct, b, std::max(bank.next_act, group.next_act));
-      } else {
-        set_local(kRd, b, std::max(bank.next_rd, group.next_rd));
-        set_local(kWr, b, std::max(bank.next_wr, group.next_wr));
+    // The other banks of the group that offer the command's kind (the others' local parts of it
+    // are kNever and stay so).
+    const std::uint64_t others =
+        (group_bits_ << (q - q % bank_group_size_)) & ~(std::uint64_t{1} << q);
+    const auto& group =
+        c.groups[static_cast<std::size_t>(c.banks[static_cast<std::size_t>(q)].group)];
+    const auto update = [&](int k, auto term) {
+      for (std::uint64_t bits = offers_[k] & others; bits != 0; bits &= bits - 1) {
+        const int b = std::countr_zero(bits);
+        set_local(k, b, term(c.banks[static_cast<std::size_t>(b)]));
       }
+    };
+    if (cmd == Cmd::act) {
+      update(kAct, [&](const BankState& bank) { return std::max(bank.next_act, group.next_act); });
+    } else {
+      update(kRd, [&](const BankState& bank) { return std::max(bank.next_rd, group.next_rd); });
+      update(kWr, [&](const BankState& bank) { return std::max(bank.next_wr, group.next_wr); });
     }
   }
 
@@ -287,7 +303,6 @@ class BankRoundRobin : public Scheduler {
     for (int b = first; b < first + c.banks_per_pc; ++b) {
       recount_hits(c, b);
       summarize(c, b);
-      update_local(c, b);
     }
   }
 
@@ -557,7 +572,6 @@ class BankRoundRobin : public Scheduler {
     if (c.draining > 0) --c.draining;
     push_entry(c, bank, c.slots[static_cast<std::size_t>(index)]);
     summarize(c, bank);
-    update_local(c, bank);
     return true;
   }
 
@@ -599,9 +613,11 @@ class BankRoundRobin : public Scheduler {
   bool indexed_ = false;  // up to 64 queues: the bitmask decision
   int queues_ = 0;
   int bank_group_size_ = 1;
-  int domain_size_ = 1;  // banks per stack ID (a contiguous range of queues)
-  // Per kind, bit q: queue q offers a command of that kind.
+  std::uint64_t group_bits_ = 1;  // the queues of the first bank group
+  int domain_size_ = 1;           // banks per stack ID (a contiguous range of queues)
+  // Per kind, bit q: queue q offers a command of that kind; per queue, bit k: it offers kind k.
   std::uint64_t offers_[kKinds] = {0, 0, 0, 0};
+  std::array<std::uint8_t, 64> offered_{};
   // Position in the queue of the oldest read / write hit (valid while q offers that kind).
   std::array<std::uint8_t, 64> read_position_{};
   std::array<std::uint8_t, 64> write_position_{};
