@@ -57,6 +57,7 @@ class BankRoundRobin : public Scheduler {
       if (ready <= now) {
         c.issue_refresh(job, cmd, now);
         issued = true;
+        changed_everywhere_ = kAllKinds;
         if (indexed_) note_pc(c, job.pc);
       } else {
         earliest = std::min(earliest, ready);
@@ -91,6 +92,8 @@ class BankRoundRobin : public Scheduler {
       const int index = queue[static_cast<std::size_t>(found.position)];
       Slot& slot = c.slots[static_cast<std::size_t>(index)];
       c.issue(found.cmd, slot.bank, now, &slot);
+      // The shared parts it moves: the bus of its class, and with one command bus both buses.
+      changed_everywhere_ |= !c.cfg.dual_issue ? kAllKinds : (column ? kColumnKinds : kRowKinds);
       issued = true;
       fresh = -1;
       (column ? col_used : row_used) = true;
@@ -255,9 +258,10 @@ class BankRoundRobin : public Scheduler {
     if (old == value) return;  // the common case: most commands leave most terms alone
     slot = value;
     const auto d = static_cast<std::size_t>(domain_[static_cast<std::size_t>(q)]);
+    changed_[d] |= static_cast<std::uint8_t>(1 << k);
     LocalState& state = local_state_[d][static_cast<std::size_t>(k)];
     const std::uint64_t bit = std::uint64_t{1} << q;
-    if (value <= as_of_) {
+    if (value <= state.as_of) {
       state.passed |= bit;
     } else {
       state.passed &= ~bit;
@@ -321,33 +325,49 @@ class BankRoundRobin : public Scheduler {
   // returns the earliest ready time over all queues (at most `now` when one is ready; then any such
   // value, as the caller wakes at the next cycle).
   std::int64_t evaluate(const Controller& c, std::int64_t now, std::uint64_t (*ready)[kKinds]) {
-    const std::int64_t row_bus = c.row_bus_ready();
-    const std::int64_t col_bus = c.col_bus_ready();
     std::int64_t earliest = kNever;
     for (int d = 0; d < domains_; ++d) {
-      std::int64_t share[kKinds];
-      shared(c, d, row_bus, col_bus, share);
-      const LocalState* states = local_state_[static_cast<std::size_t>(d)].data();
-      std::int64_t first[kKinds];
-#pragma GCC unroll 4
-      for (int k = 0; k < kKinds; ++k) {
-        // A pending local part has passed, or the least of them is not known exactly.
-        if (now >= states[k].pending) recount(k, d, now);
-        // Some local part has passed: the kind is ready once the shared part has (`now` stands
-        // for the least local part).
-        first[k] = std::max(share[k], states[k].passed != 0 ? now : states[k].pending);
-      }
+      const auto changed =
+          static_cast<unsigned>(changed_[static_cast<std::size_t>(d)] | changed_everywhere_);
+      if (changed != 0) update_first(c, d, changed, now);
+      LocalState* states = local_state_[static_cast<std::size_t>(d)].data();
       const std::int64_t domain_earliest =
-          std::min(std::min(first[kAct], first[kPre]), std::min(first[kRd], first[kWr]));
+          std::min(std::min(states[kAct].first, states[kPre].first),
+                   std::min(states[kRd].first, states[kWr].first));
       earliest = std::min(earliest, domain_earliest);
       if (ready == nullptr || domain_earliest > now) continue;
-#pragma GCC unroll 4
       for (int k = 0; k < kKinds; ++k) {
-        if (first[k] <= now) (*ready)[k] |= states[k].passed;
+        LocalState& state = states[k];
+        if (state.first > now) continue;
+        // Which queues' local parts have passed by now.
+        if (now >= state.pending) {
+          recount(k, d, now);
+        } else {
+          state.as_of = now;
+        }
+        (*ready)[k] |= state.passed;
       }
     }
-    as_of_ = now;
+    changed_everywhere_ = 0;
     return earliest;
+  }
+
+  // Recomputes `first` of the kinds in `kinds` (bits) in domain d, after their shared or local
+  // parts changed.
+  void update_first(const Controller& c, int d, unsigned kinds, std::int64_t now) {
+    std::int64_t share[kKinds];
+    shared(c, d, c.row_bus_ready(), c.col_bus_ready(), share);
+    LocalState* states = local_state_[static_cast<std::size_t>(d)].data();
+    for (; kinds != 0; kinds &= kinds - 1) {
+      const int k = std::countr_zero(kinds);
+      LocalState& state = states[k];
+      // The least pending local part is needed exactly, unless some local part has passed.
+      if (now >= state.pending) recount(k, d, now);
+      // When some local part has passed, `now` stands for the least (the kind is ready once the
+      // shared part has passed, and `first` only tells whether it has).
+      state.first = std::max(share[k], state.passed != 0 ? now : state.pending);
+    }
+    changed_[static_cast<std::size_t>(d)] = 0;
   }
 
   // Recounts the record of kind k in domain d at `now`, over the queues that offer the kind.
@@ -370,6 +390,7 @@ class BankRoundRobin : public Scheduler {
     LocalState& state = local_state_[static_cast<std::size_t>(d)][static_cast<std::size_t>(k)];
     state.passed = passed;
     state.pending = pending;
+    state.as_of = now;
   }
 
   // The first bank queue after `start`, round-robin, with a command ready at `now`, and in it the
@@ -626,16 +647,27 @@ class BankRoundRobin : public Scheduler {
   std::array<std::int64_t, 64> local_ready_[kKinds];
   std::array<int, 64> domain_{};  // queue -> its stack ID (index into Controller::sids)
   std::vector<int> domain_pc_;
-  // Per domain and kind, which local parts have passed as of cycle as_of_ (bit q: local_ready_ of
+  // Per domain and kind: which local parts have passed as of cycle `as_of` (bit q: local_ready_ of
   // queue q), and the least of the others (kNever: none), or kStale when that may have risen. A
-  // pass over the queues (recount) is needed only when the least pending part is reached or stale.
+  // pass over the queues (recount) is needed only when time reaches the least pending part or it
+  // is stale. `first` is the kind's earliest ready time in the domain, max(shared, least local)
+  // (with a value <= as_of for the least local part where some has passed), kept from the last
+  // evaluation unless the kind's bit in changed_[domain] or changed_everywhere_ is set: it
+  // changes only when a command or refresh moves a shared part or a local part changes, not with
+  // time.
   struct LocalState {
     std::uint64_t passed = 0;
     std::int64_t pending = kNever;
+    std::int64_t as_of = -1;
+    std::int64_t first = kNever;
   };
   static constexpr std::int64_t kStale = -kNever;
+  static constexpr unsigned kAllKinds = 0xf;
+  static constexpr unsigned kRowKinds = (1u << kAct) | (1u << kPre);
+  static constexpr unsigned kColumnKinds = (1u << kRd) | (1u << kWr);
   std::array<std::array<LocalState, kKinds>, 64> local_state_{};
-  std::int64_t as_of_ = -1;
+  std::array<std::uint8_t, 64> changed_{};
+  unsigned changed_everywhere_ = kAllKinds;
   int domains_ = 0;
   // Bit q: command queue q has room.
   std::uint64_t room_ = 0;
