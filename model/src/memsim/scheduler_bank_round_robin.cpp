@@ -370,15 +370,17 @@ class BankRoundRobin : public Scheduler {
     changed_[static_cast<std::size_t>(d)] = 0;
   }
 
-  // Recounts the record of kind k in domain d at `now`, over the queues that offer the kind.
+  // Brings the record of kind k in domain d up to `now` (later than its as_of): the queues that
+  // offer the kind and had not passed by then.
   void recount(int k, int d, std::int64_t now) {
+    LocalState& state = local_state_[static_cast<std::size_t>(d)][static_cast<std::size_t>(k)];
     const int begin = d * domain_size_;
     const std::uint64_t domain_bits =
         (domain_size_ >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << domain_size_) - 1) << begin;
-    std::uint64_t passed = 0;
+    std::uint64_t passed = state.passed;
     std::int64_t pending = kNever;
     const std::int64_t* local = local_ready_[k].data();
-    for (std::uint64_t bits = offers_[k] & domain_bits; bits != 0; bits &= bits - 1) {
+    for (std::uint64_t bits = offers_[k] & domain_bits & ~passed; bits != 0; bits &= bits - 1) {
       const int q = std::countr_zero(bits);
       const std::int64_t value = local[q];
       if (value <= now) {
@@ -387,7 +389,6 @@ class BankRoundRobin : public Scheduler {
         pending = std::min(pending, value);
       }
     }
-    LocalState& state = local_state_[static_cast<std::size_t>(d)][static_cast<std::size_t>(k)];
     state.passed = passed;
     state.pending = pending;
     state.as_of = now;
