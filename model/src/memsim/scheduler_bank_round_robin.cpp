@@ -93,7 +93,7 @@ class BankRoundRobin : public Scheduler {
       Slot& slot = c.slots[static_cast<std::size_t>(index)];
       c.issue(found.cmd, slot.bank, now, &slot);
       // The shared parts it moves: the bus of its class, and with one command bus both buses.
-      changed_everywhere_ |= !c.cfg.dual_issue ? kAllKinds : (column ? kColumnKinds : kRowKinds);
+      changed_everywhere_ |= !dual_issue_ ? kAllKinds : (column ? kColumnKinds : kRowKinds);
       issued = true;
       fresh = -1;
       (column ? col_used : row_used) = true;
@@ -131,6 +131,7 @@ class BankRoundRobin : public Scheduler {
     set_up_ = true;
     queues_ = static_cast<int>(c.command_q.size());
     indexed_ = queues_ <= 64 && c.cfg.command_queue <= 64;
+    dual_issue_ = c.cfg.dual_issue;
     if (!indexed_) return;
     depth_ = c.cfg.command_queue;
     const int capacities[2] = {c.cfg.read_queue, c.cfg.write_queue};
@@ -142,8 +143,12 @@ class BankRoundRobin : public Scheduler {
     entry_row_.assign(static_cast<std::size_t>(queues_ * depth_), -1);
     const auto& g = c.model.geometry;
     bank_group_size_ = g.banks_per_group;
-    group_bits_ =
+    const std::uint64_t group_bits =
         bank_group_size_ >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << bank_group_size_) - 1;
+    for (int q = 0; q < queues_; ++q) {
+      group_others_[static_cast<std::size_t>(q)] =
+          (group_bits << (q - q % bank_group_size_)) & ~(std::uint64_t{1} << q);
+    }
     domain_size_ = g.bank_groups * g.banks_per_group;
     const auto domains = c.sids.size();
     domain_pc_.assign(domains, 0);
@@ -283,8 +288,7 @@ class BankRoundRobin : public Scheduler {
     if (cmd == Cmd::pre) return;
     // The other banks of the group that offer the command's kind (the others' local parts of it
     // are kNever and stay so).
-    const std::uint64_t others =
-        (group_bits_ << (q - q % bank_group_size_)) & ~(std::uint64_t{1} << q);
+    const std::uint64_t others = group_others_[static_cast<std::size_t>(q)];
     const auto& group =
         c.groups[static_cast<std::size_t>(c.banks[static_cast<std::size_t>(q)].group)];
     const auto update = [&](int k, auto term) {
@@ -403,8 +407,9 @@ class BankRoundRobin : public Scheduler {
     earliest = std::min(earliest, evaluate(c, now, &ready));
     const std::uint64_t any = (ready[kAct] | ready[kPre] | ready[kRd] | ready[kWr]) & ~blocked;
     if (any == 0) return {};
-    // Queues start + 1 .. queues - 1 first, then 0 .. start.
-    const int first = start < 0 ? 0 : start % queues_ + 1;
+    // Queues start + 1 .. queues - 1 first, then 0 .. start (start: a queue, or -1 before the
+    // first command).
+    const int first = start + 1;
     const std::uint64_t after = first >= 64 ? 0 : any & (~std::uint64_t{0} << first);
     const int q = std::countr_zero(after != 0 ? after : any);
     const std::uint64_t bit = std::uint64_t{1} << q;
@@ -633,10 +638,11 @@ class BankRoundRobin : public Scheduler {
   // step), while no command or transfer has changed the queues and no refresh is pending since.
   std::int64_t quiet_until_ = -1;
   bool indexed_ = false;  // up to 64 queues: the bitmask decision
+  bool dual_issue_ = false;
   int queues_ = 0;
   int bank_group_size_ = 1;
-  std::uint64_t group_bits_ = 1;  // the queues of the first bank group
-  int domain_size_ = 1;           // banks per stack ID (a contiguous range of queues)
+  std::array<std::uint64_t, 64> group_others_{};  // per queue, the other queues of its bank group
+  int domain_size_ = 1;  // banks per stack ID (a contiguous range of queues)
   // Per kind, bit q: queue q offers a command of that kind; per queue, bit k: it offers kind k.
   std::uint64_t offers_[kKinds] = {0, 0, 0, 0};
   std::array<std::uint8_t, 64> offered_{};
