@@ -26,7 +26,9 @@ namespace ridgeline::memsim {
 // kind and domain a mask of the queues whose local part has passed and the least of the other
 // local parts are kept (LocalState), so a kind's queues ready at a cycle are the mask once the
 // shared part has passed, and its earliest ready time is max(shared, least local); the queues are
-// looked at one by one only when time reaches that least local part. The next cycle anything can
+// looked at one by one only when time reaches that least local part. That earliest time is kept
+// too and recomputed only for the kinds a command changed: its class's bus and pseudo-channel
+// terms (row: ACT, PRE; column: RD, WR) and the local parts it moved. The next cycle anything can
 // issue is exact, so the controller sleeps until then. More than 64 queues take the walk over
 // every queue (find_walk) with per-queue bounds (Controller::queue_wait).
 
