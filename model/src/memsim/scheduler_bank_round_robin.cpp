@@ -23,11 +23,14 @@ namespace ridgeline::memsim {
 //   local:  the bank and bank-group terms, one value per queue (local_ready_),
 // so ready = max(shared, local) exactly. A local part changes only when a command goes to the
 // bank's group or a refresh to its pseudo-channel, and is then recomputed for those banks. Per
-// kind and domain the least local part is kept, so the earliest ready time of a kind is
-// max(shared, least local): a decision looks at single queues only for kinds where that has
-// passed, and the next cycle anything can issue is exact, so the controller sleeps until then. More
-// than 64 queues take the walk over every queue (find_walk) with per-queue bounds
-// (Controller::queue_wait).
+// kind and domain a mask of the queues whose local part has passed and the least of the other
+// local parts are kept (LocalState), so a kind's queues ready at a cycle are the mask once the
+// shared part has passed, and its earliest ready time is max(shared, least local); the queues are
+// looked at one by one only when time reaches that least local part. That earliest time is kept
+// too and recomputed only for the kinds a command changed: its class's bus and pseudo-channel
+// terms (row: ACT, PRE; column: RD, WR) and the local parts it moved. The next cycle anything can
+// issue is exact, so the controller sleeps until then. More than 64 queues take the walk over
+// every queue (find_walk) with per-queue bounds (Controller::queue_wait).
 
 namespace {
 
@@ -56,6 +59,7 @@ class BankRoundRobin : public Scheduler {
       if (ready <= now) {
         c.issue_refresh(job, cmd, now);
         issued = true;
+        changed_everywhere_ = kAllKinds;
         if (indexed_) note_pc(c, job.pc);
       } else {
         earliest = std::min(earliest, ready);
@@ -90,6 +94,8 @@ class BankRoundRobin : public Scheduler {
       const int index = queue[static_cast<std::size_t>(found.position)];
       Slot& slot = c.slots[static_cast<std::size_t>(index)];
       c.issue(found.cmd, slot.bank, now, &slot);
+      // The shared parts it moves: the bus of its class, and with one command bus both buses.
+      changed_everywhere_ |= !dual_issue_ ? kAllKinds : (column ? kColumnKinds : kRowKinds);
       issued = true;
       fresh = -1;
       (column ? col_used : row_used) = true;
@@ -127,6 +133,7 @@ class BankRoundRobin : public Scheduler {
     set_up_ = true;
     queues_ = static_cast<int>(c.command_q.size());
     indexed_ = queues_ <= 64 && c.cfg.command_queue <= 64;
+    dual_issue_ = c.cfg.dual_issue;
     if (!indexed_) return;
     depth_ = c.cfg.command_queue;
     const int capacities[2] = {c.cfg.read_queue, c.cfg.write_queue};
@@ -138,18 +145,22 @@ class BankRoundRobin : public Scheduler {
     entry_row_.assign(static_cast<std::size_t>(queues_ * depth_), -1);
     const auto& g = c.model.geometry;
     bank_group_size_ = g.banks_per_group;
+    const std::uint64_t group_bits =
+        bank_group_size_ >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << bank_group_size_) - 1;
+    for (int q = 0; q < queues_; ++q) {
+      group_others_[static_cast<std::size_t>(q)] =
+          (group_bits << (q - q % bank_group_size_)) & ~(std::uint64_t{1} << q);
+    }
     domain_size_ = g.bank_groups * g.banks_per_group;
     const auto domains = c.sids.size();
     domain_pc_.assign(domains, 0);
     domains_ = static_cast<int>(domains);
-    for (auto& m : min_local_) std::fill(std::begin(m), std::end(m), kNever);
     for (auto& r : local_ready_) r.fill(kNever);
     for (int q = 0; q < queues_; ++q) {
       const auto& bank = c.banks[static_cast<std::size_t>(q)];
       domain_[static_cast<std::size_t>(q)] = bank.sid;
       domain_pc_[static_cast<std::size_t>(bank.sid)] = bank.pc;
       summarize(c, q);
-      update_local(c, q);
     }
   }
 
@@ -162,40 +173,61 @@ class BankRoundRobin : public Scheduler {
   }
 
   // Which kinds of command queue q offers, and where (after its queue, its bank's row or its hit
-  // count changed), and whether it has room for another transaction.
+  // count changed), whether it has room for another transaction, and the local parts of the kinds
+  // it offered before or offers now.
   void summarize(const Controller& c, int q) {
+    const auto index = static_cast<std::size_t>(q);
     const std::uint64_t bit = std::uint64_t{1} << q;
-    for (auto& m : offers_) m &= ~bit;
-    const auto size = static_cast<int>(c.command_q[static_cast<std::size_t>(q)].size());
+    const auto size = static_cast<int>(c.command_q[index].size());
     room_ = size < depth_ ? room_ | bit : room_ & ~bit;
-    if (size == 0) return;
-    const auto& bank = c.banks[static_cast<std::size_t>(q)];
-    if (bank.open_row < 0) {
-      offers_[kAct] |= bit;
-      return;
+    const auto& bank = c.banks[index];
+    unsigned kinds = 0;  // bit k: q offers kind k
+    if (size == 0) {
+      // nothing
+    } else if (bank.open_row < 0) {
+      kinds = 1u << kAct;
+    } else {
+      const std::uint64_t hits = hit_bits_[index];
+      const std::uint64_t writes = write_bits_[index];
+      const std::uint64_t read_hits = hits & ~writes, write_hits = hits & writes;
+      if (read_hits != 0) {
+        kinds |= 1u << kRd;
+        read_position_[index] = static_cast<std::uint8_t>(std::countr_zero(read_hits));
+      }
+      if (write_hits != 0) {
+        kinds |= 1u << kWr;
+        write_position_[index] = static_cast<std::uint8_t>(std::countr_zero(write_hits));
+      }
+      // Only the oldest request may close the row, and not while hits to it are queued, unless
+      // the row has served row_hit_cap of them.
+      const int cap = c.cfg.row_hit_cap;
+      if ((hits & 1) == 0 && (hits == 0 || (cap > 0 && bank.hits >= cap))) kinds |= 1u << kPre;
     }
-    const std::uint64_t hits = hit_bits_[static_cast<std::size_t>(q)];
-    const std::uint64_t writes = write_bits_[static_cast<std::size_t>(q)];
-    const std::uint64_t read_hits = hits & ~writes, write_hits = hits & writes;
-    if (read_hits != 0) {
-      offers_[kRd] |= bit;
-      read_position_[static_cast<std::size_t>(q)] =
-          static_cast<std::uint8_t>(std::countr_zero(read_hits));
+    const unsigned before = offered_[index];
+    offered_[index] = static_cast<std::uint8_t>(kinds);
+    for (unsigned changed = before ^ kinds; changed != 0; changed &= changed - 1) {
+      offers_[std::countr_zero(changed)] ^= bit;
     }
-    if (write_hits != 0) {
-      offers_[kWr] |= bit;
-      write_position_[static_cast<std::size_t>(q)] =
-          static_cast<std::uint8_t>(std::countr_zero(write_hits));
-    }
-    // Only the oldest request may close the row, and not while hits to it are queued, unless the
-    // row has served row_hit_cap of them.
-    const int cap = c.cfg.row_hit_cap;
-    if ((hits & 1) == 0 && (hits == 0 || (cap > 0 && bank.hits >= cap))) offers_[kPre] |= bit;
+    // The bank and bank-group part of each kind's ready time (kNever for a kind not offered).
+    const unsigned touched = before | kinds;
+    if (touched == 0) return;
+    const auto& group = c.groups[static_cast<std::size_t>(bank.group)];
+    const auto local = [&](int k, std::int64_t value) {
+      if (((touched >> k) & 1) != 0) set_local(k, q, ((kinds >> k) & 1) != 0 ? value : kNever);
+    };
+    local(kAct, std::max(bank.next_act, group.next_act));
+    local(kPre, bank.next_pre);
+    local(kRd, std::max(bank.next_rd, group.next_rd));
+    local(kWr, std::max(bank.next_wr, group.next_wr));
   }
 
   // Bit i of hit_bits_[q]: request i of queue q hits its bank's open row (after the row changed).
   void recount_hits(const Controller& c, int q) {
     const std::int64_t open = c.banks[static_cast<std::size_t>(q)].open_row;
+    if (open < 0) {
+      hit_bits_[static_cast<std::size_t>(q)] = 0;
+      return;
+    }
     const auto size = static_cast<int>(c.command_q[static_cast<std::size_t>(q)].size());
     const std::int64_t* rows = entry_row_.data() + static_cast<std::ptrdiff_t>(q) * depth_;
     std::uint64_t hits = 0;
@@ -225,31 +257,29 @@ class BankRoundRobin : public Scheduler {
     }
   }
 
-  // The bank and bank-group part of the ready time of each kind queue q offers.
-  void update_local(const Controller& c, int q) {
-    const auto& bank = c.banks[static_cast<std::size_t>(q)];
-    const auto& group = c.groups[static_cast<std::size_t>(bank.group)];
-    set_local(kAct, q, std::max(bank.next_act, group.next_act));
-    set_local(kPre, q, bank.next_pre);
-    set_local(kRd, q, std::max(bank.next_rd, group.next_rd));
-    set_local(kWr, q, std::max(bank.next_wr, group.next_wr));
-  }
-
-  // Sets local_ready_[k][q] (kNever unless q offers kind k), keeping its domain's minimum exact
-  // or marking it for a recount.
+  // Sets local_ready_[k][q] (kNever: q does not offer kind k), keeping its domain's record of the
+  // kind (LocalState) exact or marking it for a recount.
   void set_local(int k, int q, std::int64_t value) {
-    if (((offers_[k] >> q) & 1) == 0) value = kNever;
     std::int64_t& slot = local_ready_[k][static_cast<std::size_t>(q)];
     const std::int64_t old = slot;
     if (old == value) return;  // the common case: most commands leave most terms alone
     slot = value;
-    const int d = domain_[static_cast<std::size_t>(q)];
-    std::int64_t& least = min_local_[k][d];
-    if (value < least) {
-      least = value;
-    } else if (old == least) {
-      dirty_[k] |= std::uint64_t{1} << d;  // the minimum may have risen
+    const auto d = static_cast<std::size_t>(domain_[static_cast<std::size_t>(q)]);
+    changed_[d] |= static_cast<std::uint8_t>(1 << k);
+    LocalState& state = local_state_[d][static_cast<std::size_t>(k)];
+    const std::uint64_t bit = std::uint64_t{1} << q;
+    if (value <= state.as_of) {
+      state.passed |= bit;
+    } else {
+      state.passed &= ~bit;
+      if (value < state.pending) {
+        state.pending = value;
+        return;
+      }
     }
+    // The least pending part may have risen (a pending part that passed or rose was the least):
+    // recounted at the next evaluation.
+    if (old == state.pending) state.pending = kStale;
   }
 
   // A command went to bank q: its queue, row and hit count changed, and the bank group's terms of
@@ -257,19 +287,23 @@ class BankRoundRobin : public Scheduler {
   void note_bank(const Controller& c, int q, Cmd cmd) {
     if (!is_column(cmd) || cmd == Cmd::rda || cmd == Cmd::wra) recount_hits(c, q);
     summarize(c, q);
-    update_local(c, q);
     if (cmd == Cmd::pre) return;
-    const bool act = cmd == Cmd::act;
-    const int first = q - q % bank_group_size_;
-    for (int b = first; b < first + bank_group_size_; ++b) {
-      const auto& bank = c.banks[static_cast<std::size_t>(b)];
-      const auto& group = c.groups[static_cast<std::size_t>(bank.group)];
-      if (act) {
-        set_local(kAct, b, std::max(bank.next_act, group.next_act));
-      } else {
-        set_local(kRd, b, std::max(bank.next_rd, group.next_rd));
-        set_local(kWr, b, std::max(bank.next_wr, group.next_wr));
+    // The other banks of the group that offer the command's kind (the others' local parts of it
+    // are kNever and stay so).
+    const std::uint64_t others = group_others_[static_cast<std::size_t>(q)];
+    const auto& group =
+        c.groups[static_cast<std::size_t>(c.banks[static_cast<std::size_t>(q)].group)];
+    const auto update = [&](int k, auto term) {
+      for (std::uint64_t bits = offers_[k] & others; bits != 0; bits &= bits - 1) {
+        const int b = std::countr_zero(bits);
+        set_local(k, b, term(c.banks[static_cast<std::size_t>(b)]));
       }
+    };
+    if (cmd == Cmd::act) {
+      update(kAct, [&](const BankState& bank) { return std::max(bank.next_act, group.next_act); });
+    } else {
+      update(kRd, [&](const BankState& bank) { return std::max(bank.next_rd, group.next_rd); });
+      update(kWr, [&](const BankState& bank) { return std::max(bank.next_wr, group.next_wr); });
     }
   }
 
@@ -279,7 +313,6 @@ class BankRoundRobin : public Scheduler {
     for (int b = first; b < first + c.banks_per_pc; ++b) {
       recount_hits(c, b);
       summarize(c, b);
-      update_local(c, b);
     }
   }
 
@@ -294,54 +327,77 @@ class BankRoundRobin : public Scheduler {
     out[kWr] = std::max({col_bus, pc.next_wr, sid.next_wr});
   }
 
-  // The minimum of n values, with independent chains so the compares overlap.
-  static std::int64_t range_min(const std::int64_t* v, int n) {
-    std::int64_t a = kNever, b = kNever, c = kNever, d = kNever;
-    int i = 0;
-    for (; i + 4 <= n; i += 4) {
-      a = std::min(a, v[i]);
-      b = std::min(b, v[i + 1]);
-      c = std::min(c, v[i + 2]);
-      d = std::min(d, v[i + 3]);
+  // Per kind, the queues whose command of that kind is ready at `now` (into `ready`, unless null);
+  // returns the earliest ready time over all queues (at most `now` when one is ready; then any such
+  // value, as the caller wakes at the next cycle).
+  std::int64_t evaluate(const Controller& c, std::int64_t now, std::uint64_t (*ready)[kKinds]) {
+    std::int64_t earliest = kNever;
+    for (int d = 0; d < domains_; ++d) {
+      const auto changed =
+          static_cast<unsigned>(changed_[static_cast<std::size_t>(d)] | changed_everywhere_);
+      if (changed != 0) update_first(c, d, changed, now);
+      LocalState* states = local_state_[static_cast<std::size_t>(d)].data();
+      const std::int64_t domain_earliest =
+          std::min(std::min(states[kAct].first, states[kPre].first),
+                   std::min(states[kRd].first, states[kWr].first));
+      earliest = std::min(earliest, domain_earliest);
+      if (ready == nullptr || domain_earliest > now) continue;
+      for (int k = 0; k < kKinds; ++k) {
+        LocalState& state = states[k];
+        if (state.first > now) continue;
+        // Which queues' local parts have passed by now.
+        if (now >= state.pending) {
+          recount(k, d, now);
+        } else {
+          state.as_of = now;
+        }
+        (*ready)[k] |= state.passed;
+      }
     }
-    for (; i < n; ++i) a = std::min(a, v[i]);
-    return std::min(std::min(a, b), std::min(c, d));
+    changed_everywhere_ = 0;
+    return earliest;
   }
 
-  // Per kind, the queues whose command of that kind is ready at `now` (into `ready`); returns the
-  // earliest ready time over all queues (at most `now` when one is ready).
-  std::int64_t evaluate(const Controller& c, std::int64_t now, std::uint64_t (&ready)[kKinds]) {
-    const std::int64_t row_bus = c.row_bus_ready();
-    const std::int64_t col_bus = c.col_bus_ready();
-    std::int64_t earliest = kNever;
-    const int domains = domains_;
-    for (int d = 0; d < domains; ++d) {
-      const int begin = d * domain_size_;
-      const auto& pc =
-          c.pc_state[static_cast<std::size_t>(domain_pc_[static_cast<std::size_t>(d)])];
-      const auto& sid = c.sids[static_cast<std::size_t>(d)];
-      const auto kind = [&](int k, std::int64_t share) {
-        const std::int64_t* local = local_ready_[k].data() + begin;
-        std::int64_t& least = min_local_[k][d];
-        if (((dirty_[k] >> d) & 1) != 0) {
-          least = range_min(local, domain_size_);
-          dirty_[k] &= ~(std::uint64_t{1} << d);
-        }
-        const std::int64_t first = std::max(share, least);
-        earliest = std::min(earliest, first);
-        if (first > now) return;
-        std::uint64_t mask = 0;
-        for (int i = 0; i < domain_size_; ++i) {
-          mask |= static_cast<std::uint64_t>(local[i] <= now) << i;
-        }
-        ready[k] |= mask << begin;
-      };
-      kind(kAct, std::max({row_bus, pc.next_act, pc.faw[pc.faw_head] + c.t.FAW}));
-      kind(kPre, std::max(row_bus, pc.next_pre));
-      kind(kRd, std::max({col_bus, pc.next_rd, sid.next_rd}));
-      kind(kWr, std::max({col_bus, pc.next_wr, sid.next_wr}));
+  // Recomputes `first` of the kinds in `kinds` (bits) in domain d, after their shared or local
+  // parts changed.
+  void update_first(const Controller& c, int d, unsigned kinds, std::int64_t now) {
+    std::int64_t share[kKinds];
+    shared(c, d, c.row_bus_ready(), c.col_bus_ready(), share);
+    LocalState* states = local_state_[static_cast<std::size_t>(d)].data();
+    for (; kinds != 0; kinds &= kinds - 1) {
+      const int k = std::countr_zero(kinds);
+      LocalState& state = states[k];
+      // The least pending local part is needed exactly, unless some local part has passed.
+      if (now >= state.pending) recount(k, d, now);
+      // When some local part has passed, `now` stands for the least (the kind is ready once the
+      // shared part has passed, and `first` only tells whether it has).
+      state.first = std::max(share[k], state.passed != 0 ? now : state.pending);
     }
-    return earliest;
+    changed_[static_cast<std::size_t>(d)] = 0;
+  }
+
+  // Brings the record of kind k in domain d up to `now` (later than its as_of): the queues that
+  // offer the kind and had not passed by then.
+  void recount(int k, int d, std::int64_t now) {
+    LocalState& state = local_state_[static_cast<std::size_t>(d)][static_cast<std::size_t>(k)];
+    const int begin = d * domain_size_;
+    const std::uint64_t domain_bits =
+        (domain_size_ >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << domain_size_) - 1) << begin;
+    std::uint64_t passed = state.passed;
+    std::int64_t pending = kNever;
+    const std::int64_t* local = local_ready_[k].data();
+    for (std::uint64_t bits = offers_[k] & domain_bits & ~passed; bits != 0; bits &= bits - 1) {
+      const int q = std::countr_zero(bits);
+      const std::int64_t value = local[q];
+      if (value <= now) {
+        passed |= std::uint64_t{1} << q;
+      } else {
+        pending = std::min(pending, value);
+      }
+    }
+    state.passed = passed;
+    state.pending = pending;
+    state.as_of = now;
   }
 
   // The first bank queue after `start`, round-robin, with a command ready at `now`, and in it the
@@ -350,11 +406,12 @@ class BankRoundRobin : public Scheduler {
   Candidate find(const Controller& c, std::int64_t now, int start, std::uint64_t blocked,
                  std::int64_t& earliest) {
     std::uint64_t ready[kKinds] = {0, 0, 0, 0};
-    earliest = std::min(earliest, evaluate(c, now, ready));
+    earliest = std::min(earliest, evaluate(c, now, &ready));
     const std::uint64_t any = (ready[kAct] | ready[kPre] | ready[kRd] | ready[kWr]) & ~blocked;
     if (any == 0) return {};
-    // Queues start + 1 .. queues - 1 first, then 0 .. start.
-    const int first = start < 0 ? 0 : start % queues_ + 1;
+    // Queues start + 1 .. queues - 1 first, then 0 .. start (start: a queue, or -1 before the
+    // first command).
+    const int first = start + 1;
     const std::uint64_t after = first >= 64 ? 0 : any & (~std::uint64_t{0} << first);
     const int q = std::countr_zero(after != 0 ? after : any);
     const std::uint64_t bit = std::uint64_t{1} << q;
@@ -373,10 +430,7 @@ class BankRoundRobin : public Scheduler {
   // The earliest cycle anything may issue, from the state after this cycle's commands: the front
   // refresh job and every queue it does not hold back.
   std::int64_t next_ready(Controller& c, std::int64_t now) {
-    if (c.refresh_q.empty()) {
-      std::uint64_t ready[kKinds] = {0, 0, 0, 0};
-      return evaluate(c, now, ready);
-    }
+    if (c.refresh_q.empty()) return evaluate(c, now, nullptr);
     const RefreshJob& job = c.refresh_q.front();
     Cmd cmd = Cmd::none;
     std::int64_t earliest = c.refresh_ready(job, cmd);
@@ -547,7 +601,6 @@ class BankRoundRobin : public Scheduler {
     if (c.draining > 0) --c.draining;
     push_entry(c, bank, c.slots[static_cast<std::size_t>(index)]);
     summarize(c, bank);
-    update_local(c, bank);
     return true;
   }
 
@@ -587,11 +640,14 @@ class BankRoundRobin : public Scheduler {
   // step), while no command or transfer has changed the queues and no refresh is pending since.
   std::int64_t quiet_until_ = -1;
   bool indexed_ = false;  // up to 64 queues: the bitmask decision
+  bool dual_issue_ = false;
   int queues_ = 0;
   int bank_group_size_ = 1;
+  std::array<std::uint64_t, 64> group_others_{};  // per queue, the other queues of its bank group
   int domain_size_ = 1;  // banks per stack ID (a contiguous range of queues)
-  // Per kind, bit q: queue q offers a command of that kind.
+  // Per kind, bit q: queue q offers a command of that kind; per queue, bit k: it offers kind k.
   std::uint64_t offers_[kKinds] = {0, 0, 0, 0};
+  std::array<std::uint8_t, 64> offered_{};
   // Position in the queue of the oldest read / write hit (valid while q offers that kind).
   std::array<std::uint8_t, 64> read_position_{};
   std::array<std::uint8_t, 64> write_position_{};
@@ -600,10 +656,27 @@ class BankRoundRobin : public Scheduler {
   std::array<std::int64_t, 64> local_ready_[kKinds];
   std::array<int, 64> domain_{};  // queue -> its stack ID (index into Controller::sids)
   std::vector<int> domain_pc_;
-  // Per kind and domain, the minimum of local_ready_ (exact unless the domain's bit in dirty_[kind]
-  // is set; then a lower bound, recounted before use).
-  std::int64_t min_local_[kKinds][64];
-  std::uint64_t dirty_[kKinds] = {0, 0, 0, 0};
+  // Per domain and kind: which local parts have passed as of cycle `as_of` (bit q: local_ready_ of
+  // queue q), and the least of the others (kNever: none), or kStale when that may have risen. A
+  // pass over the queues (recount) is needed only when time reaches the least pending part or it
+  // is stale. `first` is the kind's earliest ready time in the domain, max(shared, least local)
+  // (with a value <= as_of for the least local part where some has passed), kept from the last
+  // evaluation unless the kind's bit in changed_[domain] or changed_everywhere_ is set: it
+  // changes only when a command or refresh moves a shared part or a local part changes, not with
+  // time.
+  struct LocalState {
+    std::uint64_t passed = 0;
+    std::int64_t pending = kNever;
+    std::int64_t as_of = -1;
+    std::int64_t first = kNever;
+  };
+  static constexpr std::int64_t kStale = -kNever;
+  static constexpr unsigned kAllKinds = 0xf;
+  static constexpr unsigned kRowKinds = (1u << kAct) | (1u << kPre);
+  static constexpr unsigned kColumnKinds = (1u << kRd) | (1u << kWr);
+  std::array<std::array<LocalState, kKinds>, 64> local_state_{};
+  std::array<std::uint8_t, 64> changed_{};
+  unsigned changed_everywhere_ = kAllKinds;
   int domains_ = 0;
   // Bit q: command queue q has room.
   std::uint64_t room_ = 0;
