@@ -462,11 +462,17 @@ void Controller::advance_local_ready(std::int64_t now) {
   const auto slot_of = [](std::int64_t cycle) {
     return static_cast<std::size_t>(static_cast<std::uint64_t>(cycle) % kWheel);
   };
-  if (span <= 16) {
-    // A busy controller ticks every few cycles: look at each slot passed.
-    for (std::int64_t cycle = local_now + 1; cycle <= local_now + span; ++cycle) {
-      const std::size_t slot = slot_of(cycle);
-      if (((wheel_busy[slot / 64] >> (slot % 64)) & 1) != 0) fire(slot);
+  if (span <= 64) {
+    // A busy controller ticks every few cycles: the busy bits of the slots passed, as one word cut
+    // from the two-word ring (few branches: their outcome depends on the data).
+    static_assert(kWheel == 128, "the ring is two 64-bit words");
+    const std::size_t start = slot_of(local_now + 1);
+    const std::size_t offset = start % 64;
+    std::uint64_t passed = wheel_busy[start / 64] >> offset;
+    if (offset != 0) passed |= wheel_busy[1 - start / 64] << (64 - offset);
+    if (span < 64) passed &= (std::uint64_t{1} << span) - 1;
+    for (; passed != 0; passed &= passed - 1) {
+      fire((start + static_cast<std::size_t>(std::countr_zero(passed))) % kWheel);
     }
   } else {
     // After a longer sleep: every busy slot within the span, in any order.

@@ -247,9 +247,12 @@ class FrFcfs : public Scheduler {
     const std::size_t words = kWords != 0 ? kWords : static_cast<std::size_t>(c.mask_words);
     const std::uint64_t closed = c.closed_mask[w];
     std::uint64_t ok = 0;
+    // Masks from comparisons rather than branches: which pseudo-channel is ready changes from
+    // cycle to cycle.
     for (std::size_t p = 0; p < c.pc_state.size(); ++p) {
-      ok |= c.pc_banks[p * words + w] &
-            ((pc_ready[2 * p + 1] <= now ? closed : 0) | (pc_ready[2 * p] <= now ? ~closed : 0));
+      const std::uint64_t act_ok = std::uint64_t{0} - (pc_ready[2 * p + 1] <= now ? 1u : 0u);
+      const std::uint64_t pre_ok = std::uint64_t{0} - (pc_ready[2 * p] <= now ? 1u : 0u);
+      ok |= c.pc_banks[p * words + w] & ((act_ok & closed) | (pre_ok & ~closed));
     }
     return ok & ~(c.group_blocked[w] & closed);  // an ACT also waits for its group's tRRD_L
   }
