@@ -16,6 +16,13 @@ namespace ridgeline::memsim {
 namespace {
 
 class FrFcfs : public Scheduler {
+  struct Candidate {
+    int index = -1;
+    int bank = -1;
+    Cmd cmd = Cmd::none;
+    std::uint64_t seq = std::numeric_limits<std::uint64_t>::max();
+  };
+
  public:
   std::int64_t step(Controller& c, std::int64_t now) override {
     std::int64_t earliest = kNever;
@@ -24,9 +31,14 @@ class FrFcfs : public Scheduler {
     // With dual issue a row and a column command may share the cycle: a second pass finds only
     // commands of the other bus, since the first occupies its own.
     // Controllers of up to 64 banks (every device so far) keep their masks in one word.
-    const auto pass_once = c.mask_words == 1 ? try_issue<1> : try_issue<0>;
+    spare_at_ = -1;
     for (int pass = 0; pass < (c.cfg.dual_issue ? 2 : 1); ++pass) {
-      if (!pass_once(c, now, !issued, earliest)) break;
+      if (pass == 1 && spare_at_ == now && spare_holds(c, now)) {
+        if (!issue_spare(c, now)) break;
+      } else if (!(c.mask_words == 1 ? try_issue<1>(c, now, !issued, earliest)
+                                     : try_issue<0>(c, now, !issued, earliest))) {
+        break;
+      }
       issued = true;
     }
     return issued ? next_after_issue(c, now) : earliest;
@@ -110,9 +122,45 @@ class FrFcfs : public Scheduler {
     c.row_pc_bound = bound;
   }
   // kWords: the number of 64-bank mask words, 0: c.mask_words.
+  // The second pass of a dual-issue cycle looks only at commands of the bus the first left free,
+  // in the same buffer. When the first issued from the buffer (step 3), the oldest ready command
+  // of that other bus was found by the same decision, and the command issued since changes
+  // neither its readiness (a row command moves no column term, a column command no row term) nor
+  // makes another of that bus ready, except on the bank it went to: so it is the second pass's
+  // choice, unless a refresh waits, the watermarks switch the buffer, or that bank now offers a
+  // ready command of that bus.
+  Candidate spare_;             // the other bus's oldest ready command (index -1: none)
+  std::int64_t spare_at_ = -1;  // the cycle spare_ was found in
+  int spare_issued_bank_ = -1;  // the bank of the first pass's command
+  bool spare_column_ = false;   // spare_ is a column command (the first pass issued a row one)
+
+  bool spare_holds(const Controller& c, std::int64_t now) const {
+    if (!c.refresh_q.empty() || c.write_mode_target() != c.write_mode) return false;
+    const auto b = static_cast<std::size_t>(spare_issued_bank_);
+    if (spare_.index >= 0 && spare_.bank == spare_issued_bank_) return false;
+    const int kind = c.write_mode ? 1 : 0;
+    const std::uint64_t bit = std::uint64_t{1} << (b % 64);
+    if (spare_column_) {
+      // After an ACT its hits wait for tRCD; after a PRE it has none.
+      if ((c.hit_mask[kind][b / 64] & bit) == 0) return true;
+      const auto& bank = c.banks[b];
+      return (c.write_mode ? bank.next_wr : bank.next_rd) > now;
+    }
+    // After a column command its PRE waits for tRTP / write recovery.
+    return (c.row_cand[kind][b / 64] & bit) == 0 || c.row_local[b] > now;
+  }
+
+  bool issue_spare(Controller& c, std::int64_t now) {
+    spare_at_ = -1;
+    if (spare_.index < 0 || (spare_.cmd == Cmd::pre && c.active_holds_bank(spare_.bank))) {
+      return false;
+    }
+    issue_candidate(c, now, c.write_mode, spare_);
+    return true;
+  }
+
   template <std::size_t kWords>
-  static bool try_issue(Controller& c, std::int64_t now, bool need_earliest,
-                        std::int64_t& earliest) {
+  bool try_issue(Controller& c, std::int64_t now, bool need_earliest, std::int64_t& earliest) {
     // 1. Requests whose row is being opened, unless the bound of their ready times from the last
     // scan still holds. A busy bus bounds the commands that need it.
     if (c.active_wait > now) {
@@ -192,8 +240,9 @@ class FrFcfs : public Scheduler {
     c.update_write_mode();
     const bool write = c.write_mode;
     bool row_waiting = false;
-    const Candidate best =
-        oldest_ready<kWords>(c, now, write, refreshing_bank, need_earliest, row_waiting, earliest);
+    Candidate other;
+    const Candidate best = oldest_ready<kWords>(c, now, write, refreshing_bank, need_earliest,
+                                                row_waiting, earliest, other);
     if (best.index < 0 || (best.cmd == Cmd::pre && c.active_holds_bank(best.bank))) {
       // Row candidates that wait bound the wake-up (computed only when it is needed; when the
       // cycle goes unused, the ones younger than the blocked best need not, but a lower bound
@@ -203,6 +252,18 @@ class FrFcfs : public Scheduler {
       }
       return false;
     }
+    if (need_earliest && c.cfg.dual_issue) {  // the first pass of a dual-issue cycle
+      spare_ = other;
+      spare_at_ = now;
+      spare_issued_bank_ = best.bank;
+      spare_column_ = !is_column(best.cmd);
+    }
+    issue_candidate(c, now, write, best);
+    return true;
+  }
+
+  // Issues the command of a request of the read or write buffer.
+  static void issue_candidate(Controller& c, std::int64_t now, bool write, const Candidate& best) {
     // An ACT with room in the active buffer moves its request there: it leaves the buffer first,
     // so that the ACT's row change indexes the bank once.
     const bool to_active =
@@ -223,15 +284,7 @@ class FrFcfs : public Scheduler {
       ++c.active_per_bank[static_cast<std::size_t>(best.bank)];
       if (c.active_wait != 0) c.active_wait = std::min(c.active_wait, own);
     }
-    return true;
   }
-
-  struct Candidate {
-    int index = -1;
-    int bank = -1;
-    Cmd cmd = Cmd::none;
-    std::uint64_t seq = std::numeric_limits<std::uint64_t>::max();
-  };
 
   // The oldest request of the buffer whose next command can issue at `now`. `earliest` takes a
   // lower bound of the ready times of the others (a busy bus bounds every command that needs it).
@@ -303,10 +356,12 @@ class FrFcfs : public Scheduler {
   }
 
   template <std::size_t kWords>
+  // `other` takes the oldest ready command of the bus the returned one does not use.
   static Candidate oldest_ready(Controller& c, std::int64_t now, bool write, int refreshing_bank,
-                                bool need_earliest, bool& row_waiting, std::int64_t& earliest) {
+                                bool need_earliest, bool& row_waiting, std::int64_t& earliest,
+                                Candidate& other) {
     const int kind = write ? 1 : 0;
-    Candidate best;
+    Candidate best;  // row command
     // Row commands (ACT for a closed bank, PRE for a conflict): ready_time is the latest of the
     // row bus, the pseudo-channel's tRRD_S / tFAW (ACT) or tPPD (PRE) and row_local.
     const std::int64_t row_bus = c.row_bus_ready();
@@ -350,6 +405,7 @@ class FrFcfs : public Scheduler {
       }
     }
     // Column commands: the oldest row hit of each bank that has one.
+    Candidate column;
     const std::int64_t col_bus = c.col_bus_ready();
     const auto& mask = c.hit_mask[kind];
     const int* hits = c.hit_head[kind].data();
@@ -380,11 +436,13 @@ class FrFcfs : public Scheduler {
         const int index = hits[static_cast<std::size_t>(b)];
         if (ready > now) {
           earliest = std::min(earliest, ready);
-        } else if (c.slots[static_cast<std::size_t>(index)].seq < best.seq) {
-          best = {index, b, col_cmd, c.slots[static_cast<std::size_t>(index)].seq};
+        } else if (c.slots[static_cast<std::size_t>(index)].seq < column.seq) {
+          column = {index, b, col_cmd, c.slots[static_cast<std::size_t>(index)].seq};
         }
       }
     }
+    if (column.seq < best.seq) std::swap(best, column);
+    other = column;
     return best;
   }
 };
