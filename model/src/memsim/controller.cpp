@@ -424,15 +424,18 @@ void Controller::update_row_local(int first, int count) {
   for (int b = first; b < first + count; ++b) {
     const auto index = static_cast<std::size_t>(b);
     const auto& bank = banks[index];
-    const bool closed = bank.open_row < 0;
-    const std::int32_t select = 2 * bank.pc + (closed ? 1 : 0);
-    const std::int64_t local = closed ? bank.next_act : bank.next_pre;
+    // Selected by index rather than by a branch: whether the bank is open alternates with its
+    // commands.
+    const int closed = bank.open_row < 0 ? 1 : 0;
+    const std::int32_t select = 2 * bank.pc + closed;
+    const std::int64_t row_terms[2] = {bank.next_pre, bank.next_act};
+    const std::int64_t local = row_terms[closed];
     if (select == row_select[index] && local == row_local[index]) continue;
     row_select[index] = select;
     row_local[index] = local;
     const std::uint64_t bit = std::uint64_t{1} << (index % 64);
     auto& closed_word = closed_mask[index / 64];
-    closed_word = closed ? (closed_word | bit) : (closed_word & ~bit);
+    closed_word = (closed_word & ~bit) | (bit & (std::uint64_t{0} - static_cast<unsigned>(closed)));
     if (((row_cand[0][index / 64] | row_cand[1][index / 64]) & bit) != 0) track_local(index);
   }
 }
