@@ -34,14 +34,58 @@ struct Burst {
   std::uint64_t requests_read = 0;  // requests read from the source up to this burst's (progress)
 };
 
+// Where a burst goes: its controller, pseudo-channel within the controller and flat bank from
+// the decoded fields, with the controller organisation folded into multipliers (no branches).
+struct Placement {
+  int controllers_per_channel = 1;  // pseudo-channels per controller: 1; else 0 (and 1 below)
+  int controllers_per_pc = 0;
+  int pc_kept = 1;  // the pseudo-channel within the controller: pc_kept * pseudo-channel
+  int banks_per_pc = 1, banks_per_sid = 1, banks_per_group = 1;
+
+  Placement(const DeviceModel& model) {
+    const auto& g = model.geometry;
+    const bool per_channel = model.controller.per_channel;
+    controllers_per_channel = per_channel ? 1 : g.pseudo_channels;
+    controllers_per_pc = per_channel ? 0 : 1;
+    pc_kept = per_channel ? 1 : 0;
+    banks_per_pc = g.banks_per_pseudo_channel();
+    banks_per_sid = g.bank_groups * g.banks_per_group;
+    banks_per_group = g.banks_per_group;
+  }
+  void place(Burst& b, int channel, int pseudo_channel, int stack_id, int bank_group,
+             int bank) const {
+    b.controller = channel * controllers_per_channel + pseudo_channel * controllers_per_pc;
+    b.pc = pseudo_channel * pc_kept;
+    b.bank = b.pc * banks_per_pc + stack_id * banks_per_sid + bank_group * banks_per_group + bank;
+  }
+  // The fields from a mapping's bit slices (`address` inside the device).
+  void place_sliced(Burst& b, const SliceLayout& l, std::uint64_t address) const {
+    const auto channel = static_cast<int>(l.channel.of(address));
+    const auto pseudo_channel = static_cast<int>(l.pseudo_channel.of(address));
+    const auto stack_id = static_cast<int>(l.stack_id.of(address));
+    auto bank_group = static_cast<int>(l.bank_group.of(address));
+    auto bank = static_cast<int>(l.bank.of(address));
+    const std::uint64_t row = l.row.of(address);
+    b.row = static_cast<std::int64_t>(row);
+    if (l.xor_banks) {
+      bank ^= static_cast<int>(row & l.bank.mask);
+      bank_group ^= static_cast<int>((row >> l.bank_bits) & l.bank_group.mask);
+    }
+    place(b, channel, pseudo_channel, stack_id, bank_group, bank);
+  }
+};
+
 // Turns the source's requests (through the optional cache) into bursts, decoded. The source's
-// requests are decoded a batch at a time into a block of bursts that the simulation loop then takes
-// one by one: the per-request work runs in one tight loop, and the common request (one burst, no
-// cache, a mapping of bit slices) goes straight through it.
+// requests are decoded a batch at a time into a block of bursts that the simulation loop then
+// takes one by one; the common request (one burst, no cache, a mapping of bit slices) goes
+// through a loop of its own.
 class FrontEnd {
  public:
   FrontEnd(const DeviceModel& model, const Options& options, RequestSource& source)
-      : model_(model), source_(source), mapping_(make_mapping(model.geometry, model.mapping)) {
+      : model_(model),
+        source_(source),
+        mapping_(make_mapping(model.geometry, model.mapping)),
+        placement_(model) {
     if (options.cache) cache_.emplace(*options.cache);
     const auto& g = model.geometry;
     capacity_ = static_cast<std::uint64_t>(g.capacity());
@@ -50,11 +94,7 @@ class FrontEnd {
     default_size_ =
         options.request_size != 0 ? options.request_size : static_cast<std::uint32_t>(burst_);
     sliced_ = mapping_->slice_layout(layout_);
-    per_channel_ = model.controller.per_channel;
-    pseudo_channels_ = g.pseudo_channels;
-    banks_per_pc_ = g.banks_per_pseudo_channel();
-    bank_groups_ = g.bank_groups;
-    banks_per_group_ = g.banks_per_group;
+    direct_ = sliced_ && !cache_ && burst_mask_ != 0 && capacity_ % burst_ == 0;
     bursts_.resize(kBlock);
   }
 
@@ -84,47 +124,63 @@ class FrontEnd {
         taken_ = 0;
         if (batch_size_ == 0) return false;
       }
-      decode_batch();
+      while (taken_ < batch_size_ && block_size_ < kBlock) {
+        if (direct_ && decode_direct()) continue;
+        decode(batch_[taken_++]);
+      }
     }
     return true;
   }
 
-  // Decodes the batch's requests from taken_ on, until the block holds kBlock bursts. (The loop
-  // keeps its counters in locals: its stores into bursts could otherwise alias the members.)
-  void decode_batch() {
-    const bool direct = sliced_ && !cache_;
-    std::size_t taken = taken_;
+  // Decodes the batch's requests from taken_ on while each is one burst inside the device (the
+  // common case), until the block is full; false when the first is not (decode() takes it).
+  // Everything the loop reads is in locals: its stores into the block could otherwise alias
+  // members and force reloads.
+  bool decode_direct() {
+    const SliceLayout layout = layout_;
+    const Placement placement = placement_;
+    const std::uint64_t capacity = capacity_, burst = burst_, mask = burst_mask_;
+    const std::uint64_t default_size = default_size_;
+    const std::size_t first_taken = taken_;
+    const std::size_t end = std::min(batch_size_, first_taken + (kBlock - block_size_));
     std::uint64_t requests = requests_;
-    for (; taken < batch_size_ && block_size_ < kBlock; ++taken) {
-      Request request = batch_[taken];
-      ++requests;
-      if (request.size == 0) request.size = default_size_;
-      if (request.address + request.size > capacity_) out_of_range(request);
-      const std::uint64_t first = align(request.address);
-      if (direct && request.address + request.size <= first + burst_) {
-        // One burst, inside the device (first <= address < capacity): its fields are slices.
-        Burst& b = bursts_[block_size_++];
-        b.address = first;
-        b.cycle = request.cycle;
-        b.write = request.write;
-        b.requests_read = requests;
-        decode_sliced(first, b);
-        continue;
-      }
-      requests_ = requests;
-      if (cache_) {
-        scratch_.clear();
-        cache_->access(request.address, request.size, request.write, scratch_);
-        for (auto& r : scratch_) {
-          r.cycle = request.cycle;
-          split(r);
-        }
-      } else {
-        split(request);
-      }
+    Burst* out = bursts_.data() + block_size_;
+    std::size_t taken = first_taken;
+    for (; taken < end; ++taken) {
+      const Request& request = batch_[taken];
+      const std::uint64_t bytes = request.size != 0 ? request.size : default_size;
+      const std::uint64_t offset = request.address & mask;
+      // Within one burst that starts inside the device, so inside it (the capacity is a whole
+      // number of bursts).
+      if (offset + bytes > burst || request.address >= capacity) break;
+      Burst& b = *out++;
+      b.address = request.address - offset;
+      b.cycle = request.cycle;
+      b.write = request.write;
+      b.requests_read = ++requests;
+      placement.place_sliced(b, layout, b.address);
     }
+    block_size_ += taken - first_taken;
     taken_ = taken;
     requests_ = requests;
+    return taken != first_taken;
+  }
+
+  // Any request: checks it and appends its bursts (through the cache, if any) to the block.
+  void decode(Request request) {
+    ++requests_;
+    if (request.size == 0) request.size = default_size_;
+    if (request.address + request.size > capacity_) out_of_range(request);
+    if (cache_) {
+      scratch_.clear();
+      cache_->access(request.address, request.size, request.write, scratch_);
+      for (auto& r : scratch_) {
+        r.cycle = request.cycle;
+        split(r);
+      }
+    } else {
+      split(request);
+    }
   }
 
   [[noreturn]] void out_of_range(const Request& request) const {
@@ -153,52 +209,23 @@ class FrontEnd {
       b.requests_read = requests_;
       // (The slices hold inside the device; a cache's write-back could in principle lie beyond.)
       if (sliced_ && address < capacity_) {
-        decode_sliced(address, b);
+        placement_.place_sliced(b, layout_, address);
       } else {
-        decode_mapped(address, b);
+        const Location l = mapping_->map(address);
+        b.row = l.row;
+        placement_.place(b, l.channel, l.pseudo_channel, l.stack_id, l.bank_group, l.bank);
       }
     }
-  }
-
-  // The burst's controller, pseudo-channel within the controller, flat bank and row, from the
-  // mapping's bit slices (`address` inside the device).
-  void decode_sliced(std::uint64_t address, Burst& b) const {
-    const auto channel = static_cast<int>(layout_.channel.of(address));
-    const auto pseudo_channel = static_cast<int>(layout_.pseudo_channel.of(address));
-    const auto stack_id = static_cast<int>(layout_.stack_id.of(address));
-    auto bank_group = static_cast<int>(layout_.bank_group.of(address));
-    auto bank = static_cast<int>(layout_.bank.of(address));
-    const std::uint64_t row = layout_.row.of(address);
-    b.row = static_cast<std::int64_t>(row);
-    if (layout_.xor_banks) {
-      bank ^= static_cast<int>(row & layout_.bank.mask);
-      bank_group ^= static_cast<int>((row >> layout_.bank_bits) & layout_.bank_group.mask);
-    }
-    place(b, channel, pseudo_channel, stack_id, bank_group, bank);
-  }
-
-  // The same through the mapping itself (any mapping, any address).
-  void decode_mapped(std::uint64_t address, Burst& b) const {
-    const Location l = mapping_->map(address);
-    b.row = l.row;
-    place(b, l.channel, l.pseudo_channel, l.stack_id, l.bank_group, l.bank);
-  }
-
-  void place(Burst& b, int channel, int pseudo_channel, int stack_id, int bank_group,
-             int bank) const {
-    b.controller = per_channel_ ? channel : channel * pseudo_channels_ + pseudo_channel;
-    b.pc = per_channel_ ? pseudo_channel : 0;
-    b.bank =
-        b.pc * banks_per_pc_ + (stack_id * bank_groups_ + bank_group) * banks_per_group_ + bank;
   }
 
   const DeviceModel& model_;
   RequestSource& source_;
   std::unique_ptr<AddressMapping> mapping_;
   SliceLayout layout_;
+  Placement placement_;
   bool sliced_ = false;
-  bool per_channel_ = false;
-  int pseudo_channels_ = 1, banks_per_pc_ = 1, bank_groups_ = 1, banks_per_group_ = 1;
+  // decode_direct applies: sliced, no cache, a power-of-two burst dividing the capacity.
+  bool direct_ = false;
   std::optional<Cache> cache_;
   std::array<Request, 64> batch_;  // the source's requests, from taken_ on
   std::size_t batch_size_ = 0, taken_ = 0;
