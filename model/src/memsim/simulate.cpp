@@ -42,7 +42,7 @@ struct Placement {
   int pc_kept = 1;  // the pseudo-channel within the controller: pc_kept * pseudo-channel
   int banks_per_pc = 1, banks_per_sid = 1, banks_per_group = 1;
 
-  Placement(const DeviceModel& model) {
+  explicit Placement(const DeviceModel& model) {
     const auto& g = model.geometry;
     const bool per_channel = model.controller.per_channel;
     controllers_per_channel = per_channel ? 1 : g.pseudo_channels;
