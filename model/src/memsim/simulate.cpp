@@ -37,9 +37,12 @@ struct Burst {
 // Where a burst goes: its controller, pseudo-channel within the controller and flat bank from
 // the decoded fields, with the controller organisation folded into multipliers (no branches).
 struct Placement {
-  int controllers_per_channel = 1;  // pseudo-channels per controller: 1; else 0 (and 1 below)
+  // controller = channel * controllers_per_channel + pseudo-channel * controllers_per_pc: (1, 0)
+  // with a controller per channel, (pseudo-channels, 1) with one per pseudo-channel; the
+  // pseudo-channel within the controller is pc_kept (1 or 0) * pseudo-channel.
+  int controllers_per_channel = 1;
   int controllers_per_pc = 0;
-  int pc_kept = 1;  // the pseudo-channel within the controller: pc_kept * pseudo-channel
+  int pc_kept = 1;
   int banks_per_pc = 1, banks_per_sid = 1, banks_per_group = 1;
 
   explicit Placement(const DeviceModel& model) {
