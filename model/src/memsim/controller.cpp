@@ -11,7 +11,7 @@ namespace ridgeline::memsim {
 // ---------------------------------------------------------------------------------------------
 // Latency histogram
 
-void LatencyHistogram::add(std::int64_t cycles) {
+void LatencyHistogram::add_rare(std::int64_t cycles) {
   cycles = std::max<std::int64_t>(cycles, 0);
   if (cycles < kExact) {
     const auto bin = static_cast<std::size_t>(cycles);
@@ -22,24 +22,48 @@ void LatencyHistogram::add(std::int64_t cycles) {
     ++exact_[bin];
   } else {
     ++log_[std::bit_width(static_cast<std::uint64_t>(cycles))];
+    log_sum_ += cycles;
+    log_max_ = std::max(log_max_, cycles);
   }
-  ++count_;
-  sum_ += cycles;
-  max_ = std::max(max_, cycles);
 }
 
 void LatencyHistogram::merge(const LatencyHistogram& other) {
   if (other.exact_.size() > exact_.size()) exact_.resize(other.exact_.size(), 0);
   for (std::size_t i = 0; i < other.exact_.size(); ++i) exact_[i] += other.exact_[i];
   for (std::size_t i = 0; i < log_.size(); ++i) log_[i] += other.log_[i];
-  count_ += other.count_;
-  sum_ += other.sum_;
-  max_ = std::max(max_, other.max_);
+  log_sum_ += other.log_sum_;
+  log_max_ = std::max(log_max_, other.log_max_);
+}
+
+std::uint64_t LatencyHistogram::count() const {
+  std::uint64_t count = 0;
+  for (const std::uint64_t n : exact_) count += n;
+  for (const std::uint64_t n : log_) count += n;
+  return count;
+}
+
+double LatencyHistogram::mean() const {
+  const std::uint64_t n = count();
+  if (n == 0) return 0;
+  std::int64_t sum = log_sum_;
+  for (std::size_t i = 0; i < exact_.size(); ++i) {
+    sum += static_cast<std::int64_t>(i) * static_cast<std::int64_t>(exact_[i]);
+  }
+  return static_cast<double>(sum) / static_cast<double>(n);
+}
+
+std::int64_t LatencyHistogram::max() const {
+  if (log_max_ > 0) return log_max_;  // every latency in log_ exceeds the exact part's
+  for (std::size_t i = exact_.size(); i > 0; --i) {
+    if (exact_[i - 1] != 0) return static_cast<std::int64_t>(i - 1);
+  }
+  return 0;
 }
 
 double LatencyHistogram::percentile(double p) const {
-  if (count_ == 0) return 0;
-  const auto rank = static_cast<std::uint64_t>(std::ceil(p * static_cast<double>(count_)));
+  const std::uint64_t total = count();
+  if (total == 0) return 0;
+  const auto rank = static_cast<std::uint64_t>(std::ceil(p * static_cast<double>(total)));
   std::uint64_t seen = 0;
   for (std::size_t i = 0; i < exact_.size(); ++i) {
     seen += exact_[i];
@@ -50,7 +74,7 @@ double LatencyHistogram::percentile(double p) const {
     // Upper edge of the bucket [2^(i-1), 2^i).
     if (seen >= rank) return std::ldexp(1.0, static_cast<int>(i));
   }
-  return static_cast<double>(max_);
+  return static_cast<double>(max());
 }
 
 // ---------------------------------------------------------------------------------------------

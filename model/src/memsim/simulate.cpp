@@ -2,6 +2,7 @@
 #include <array>
 #include <atomic>
 #include <exception>
+#include <limits>
 #include <sstream>
 #include <thread>
 
@@ -30,71 +31,80 @@ struct Burst {
   int pc = 0;
   int bank = 0;
   std::int64_t row = 0;
+  std::uint64_t requests_read = 0;  // requests read from the source up to this burst's (progress)
 };
 
-// Turns the source's requests (through the optional cache) into bursts, decoded. A request of one
-// burst (the common case) is decoded straight into the caller's Burst; longer ones and the cache's
-// output go through a small buffer.
+// Where a burst goes: its controller, pseudo-channel within the controller and flat bank from
+// the decoded fields, with the controller organisation folded into multipliers (no branches).
+struct Placement {
+  // controller = channel * controllers_per_channel + pseudo-channel * controllers_per_pc: (1, 0)
+  // with a controller per channel, (pseudo-channels, 1) with one per pseudo-channel; the
+  // pseudo-channel within the controller is pc_kept (1 or 0) * pseudo-channel.
+  int controllers_per_channel = 1;
+  int controllers_per_pc = 0;
+  int pc_kept = 1;
+  int banks_per_pc = 1, banks_per_sid = 1, banks_per_group = 1;
+
+  explicit Placement(const DeviceModel& model) {
+    const auto& g = model.geometry;
+    const bool per_channel = model.controller.per_channel;
+    controllers_per_channel = per_channel ? 1 : g.pseudo_channels;
+    controllers_per_pc = per_channel ? 0 : 1;
+    pc_kept = per_channel ? 1 : 0;
+    banks_per_pc = g.banks_per_pseudo_channel();
+    banks_per_sid = g.bank_groups * g.banks_per_group;
+    banks_per_group = g.banks_per_group;
+  }
+  void place(Burst& b, int channel, int pseudo_channel, int stack_id, int bank_group,
+             int bank) const {
+    b.controller = channel * controllers_per_channel + pseudo_channel * controllers_per_pc;
+    b.pc = pseudo_channel * pc_kept;
+    b.bank = b.pc * banks_per_pc + stack_id * banks_per_sid + bank_group * banks_per_group + bank;
+  }
+  // The fields from a mapping's bit slices (`address` inside the device).
+  void place_sliced(Burst& b, const SliceLayout& l, std::uint64_t address) const {
+    const auto channel = static_cast<int>(l.channel.of(address));
+    const auto pseudo_channel = static_cast<int>(l.pseudo_channel.of(address));
+    const auto stack_id = static_cast<int>(l.stack_id.of(address));
+    auto bank_group = static_cast<int>(l.bank_group.of(address));
+    auto bank = static_cast<int>(l.bank.of(address));
+    const std::uint64_t row = l.row.of(address);
+    b.row = static_cast<std::int64_t>(row);
+    if (l.xor_banks) {
+      bank ^= static_cast<int>(row & l.bank.mask);
+      bank_group ^= static_cast<int>((row >> l.bank_bits) & l.bank_group.mask);
+    }
+    place(b, channel, pseudo_channel, stack_id, bank_group, bank);
+  }
+};
+
+// Turns the source's requests (through the optional cache) into bursts, decoded. The source's
+// requests are decoded a batch at a time into a block of bursts that the simulation loop then
+// takes one by one; the common request (one burst, no cache, a mapping of bit slices) goes
+// through a loop of its own.
 class FrontEnd {
  public:
   FrontEnd(const DeviceModel& model, const Options& options, RequestSource& source)
       : model_(model),
-        options_(options),
         source_(source),
-        mapping_(make_mapping(model.geometry, model.mapping)) {
+        mapping_(make_mapping(model.geometry, model.mapping)),
+        placement_(model) {
     if (options.cache) cache_.emplace(*options.cache);
     const auto& g = model.geometry;
     capacity_ = static_cast<std::uint64_t>(g.capacity());
     burst_ = static_cast<std::uint64_t>(g.burst_bytes);
     if ((burst_ & (burst_ - 1)) == 0) burst_mask_ = burst_ - 1;
+    default_size_ =
+        options.request_size != 0 ? options.request_size : static_cast<std::uint32_t>(burst_);
     sliced_ = mapping_->slice_layout(layout_);
-    per_channel_ = model.controller.per_channel;
-    pseudo_channels_ = g.pseudo_channels;
-    banks_per_pc_ = g.banks_per_pseudo_channel();
-    bank_groups_ = g.bank_groups;
-    banks_per_group_ = g.banks_per_group;
+    direct_ = sliced_ && !cache_ && burst_mask_ != 0 && capacity_ % burst_ == 0;
+    bursts_.resize(kBlock);
   }
 
-  bool next(Burst& burst) {
-    if (buffered_ < buffer_.size()) {
-      burst = buffer_[buffered_++];
-      return true;
-    }
-    while (true) {
-      if (taken_ == batch_size_) {
-        batch_size_ = source_.next_batch(batch_.data(), batch_.size());
-        taken_ = 0;
-        if (batch_size_ == 0) return false;
-      }
-      Request request = batch_[taken_++];
-      ++requests_;
-      if (request.size == 0) request.size = options_.request_size;
-      if (request.size == 0) request.size = static_cast<std::uint32_t>(burst_);
-      if (request.address + request.size > capacity_) out_of_range(request);
-      if (!cache_) {
-        const std::uint64_t first = align(request.address);
-        if (request.address + request.size <= first + burst_) {
-          decode(first, request, burst);
-          return true;
-        }
-      }
-      buffer_.clear();
-      buffered_ = 0;
-      if (cache_) {
-        scratch_.clear();
-        cache_->access(request.address, request.size, request.write, scratch_);
-        for (auto& r : scratch_) {
-          r.cycle = request.cycle;
-          split(r);
-        }
-      } else {
-        split(request);
-      }
-      if (!buffer_.empty()) {
-        burst = buffer_[buffered_++];
-        return true;
-      }
-    }
+  // The next burst, nullptr at the end; valid until the next call.
+  const Burst* next() {
+    if (taken_bursts_ == block_size_ && !refill()) return nullptr;
+    return &bursts_[taken_bursts_++];
   }
 
   std::uint64_t requests() const { return requests_; }
@@ -102,6 +112,80 @@ class FrontEnd {
   std::string mapping_name() const { return mapping_->describe(); }
 
  private:
+  // Bursts decoded at a time (more when a request of many bursts ends the block).
+  static constexpr std::size_t kBlock = 64;
+
+  // Decodes the next requests into a new block of bursts; false when the source is done. A
+  // request may give no burst (a cache hit), so a block may take several batches. (Out of line:
+  // next() stays small enough to inline into the simulation loop.)
+  [[gnu::noinline]] bool refill() {
+    taken_bursts_ = 0;
+    block_size_ = 0;
+    while (block_size_ == 0) {
+      if (taken_ == batch_size_) {
+        batch_size_ = source_.next_batch(batch_.data(), batch_.size());
+        taken_ = 0;
+        if (batch_size_ == 0) return false;
+      }
+      while (taken_ < batch_size_ && block_size_ < kBlock) {
+        if (direct_ && decode_direct()) continue;
+        decode(batch_[taken_++]);
+      }
+    }
+    return true;
+  }
+
+  // Decodes the batch's requests from taken_ on while each is one burst inside the device (the
+  // common case), until the block is full; false when the first is not (decode() takes it).
+  // Everything the loop reads is in locals: its stores into the block could otherwise alias
+  // members and force reloads.
+  bool decode_direct() {
+    const SliceLayout layout = layout_;
+    const Placement placement = placement_;
+    const std::uint64_t capacity = capacity_, burst = burst_, mask = burst_mask_;
+    const std::uint64_t default_size = default_size_;
+    const std::size_t first_taken = taken_;
+    const std::size_t end = std::min(batch_size_, first_taken + (kBlock - block_size_));
+    std::uint64_t requests = requests_;
+    Burst* out = bursts_.data() + block_size_;
+    std::size_t taken = first_taken;
+    for (; taken < end; ++taken) {
+      const Request& request = batch_[taken];
+      const std::uint64_t bytes = request.size != 0 ? request.size : default_size;
+      const std::uint64_t offset = request.address & mask;
+      // Within one burst that starts inside the device, so inside it (the capacity is a whole
+      // number of bursts).
+      if (offset + bytes > burst || request.address >= capacity) break;
+      Burst& b = *out++;
+      b.address = request.address - offset;
+      b.cycle = request.cycle;
+      b.write = request.write;
+      b.requests_read = ++requests;
+      placement.place_sliced(b, layout, b.address);
+    }
+    block_size_ += taken - first_taken;
+    taken_ = taken;
+    requests_ = requests;
+    return taken != first_taken;
+  }
+
+  // Any request: checks it and appends its bursts (through the cache, if any) to the block.
+  void decode(Request request) {
+    ++requests_;
+    if (request.size == 0) request.size = default_size_;
+    if (request.address + request.size > capacity_) out_of_range(request);
+    if (cache_) {
+      scratch_.clear();
+      cache_->access(request.address, request.size, request.write, scratch_);
+      for (auto& r : scratch_) {
+        r.cycle = request.cycle;
+        split(r);
+      }
+    } else {
+      split(request);
+    }
+  }
+
   [[noreturn]] void out_of_range(const Request& request) const {
     throw InputError(source_.file(), source_.where(),
                      "address " + hex(request.address) + " (+" + std::to_string(request.size) +
@@ -115,66 +199,46 @@ class FrontEnd {
     return burst_mask_ != 0 ? address & ~burst_mask_ : address / burst_ * burst_;
   }
 
+  // Appends the bursts of `request` to the block.
   void split(const Request& request) {
     const std::uint64_t first = align(request.address);
     const std::uint64_t end = request.address + std::max<std::uint32_t>(request.size, 1);
     for (std::uint64_t address = first; address < end; address += burst_) {
-      decode(address, request, buffer_.emplace_back());
-    }
-  }
-
-  // The burst at `address` (inside the device) of `request`: its controller, pseudo-channel within
-  // the controller, flat bank and row.
-  void decode(std::uint64_t address, const Request& request, Burst& b) const {
-    b.address = address;
-    b.cycle = request.cycle;
-    b.write = request.write;
-    int channel, pseudo_channel, stack_id, bank_group, bank;
-    // (The slices hold inside the device; a cache's write-back could in principle lie beyond.)
-    if (sliced_ && address < capacity_) {
-      channel = static_cast<int>(layout_.channel.of(address));
-      pseudo_channel = static_cast<int>(layout_.pseudo_channel.of(address));
-      stack_id = static_cast<int>(layout_.stack_id.of(address));
-      bank_group = static_cast<int>(layout_.bank_group.of(address));
-      bank = static_cast<int>(layout_.bank.of(address));
-      const std::uint64_t row = layout_.row.of(address);
-      b.row = static_cast<std::int64_t>(row);
-      if (layout_.xor_banks) {
-        bank ^= static_cast<int>(row & layout_.bank.mask);
-        bank_group ^= static_cast<int>((row >> layout_.bank_bits) & layout_.bank_group.mask);
+      if (block_size_ == bursts_.size()) bursts_.resize(2 * bursts_.size());
+      Burst& b = bursts_[block_size_++];
+      b.address = address;
+      b.cycle = request.cycle;
+      b.write = request.write;
+      b.requests_read = requests_;
+      // (The slices hold inside the device; a cache's write-back could in principle lie beyond.)
+      if (sliced_ && address < capacity_) {
+        placement_.place_sliced(b, layout_, address);
+      } else {
+        const Location l = mapping_->map(address);
+        b.row = l.row;
+        placement_.place(b, l.channel, l.pseudo_channel, l.stack_id, l.bank_group, l.bank);
       }
-    } else {
-      const Location l = mapping_->map(address);
-      channel = l.channel;
-      pseudo_channel = l.pseudo_channel;
-      stack_id = l.stack_id;
-      bank_group = l.bank_group;
-      bank = l.bank;
-      b.row = l.row;
     }
-    b.controller = per_channel_ ? channel : channel * pseudo_channels_ + pseudo_channel;
-    b.pc = per_channel_ ? pseudo_channel : 0;
-    b.bank =
-        b.pc * banks_per_pc_ + (stack_id * bank_groups_ + bank_group) * banks_per_group_ + bank;
   }
 
   const DeviceModel& model_;
-  const Options& options_;
   RequestSource& source_;
   std::unique_ptr<AddressMapping> mapping_;
   SliceLayout layout_;
+  Placement placement_;
   bool sliced_ = false;
-  bool per_channel_ = false;
-  int pseudo_channels_ = 1, banks_per_pc_ = 1, bank_groups_ = 1, banks_per_group_ = 1;
+  // decode_direct applies: sliced, no cache, a power-of-two burst dividing the capacity.
+  bool direct_ = false;
   std::optional<Cache> cache_;
   std::array<Request, 64> batch_;  // the source's requests, from taken_ on
   std::size_t batch_size_ = 0, taken_ = 0;
   std::vector<Request> scratch_;
-  std::vector<Burst> buffer_;  // bursts of the last multi-burst request, from buffered_ on
-  std::size_t buffered_ = 0;
+  std::vector<Burst> bursts_;  // the block: decoded bursts, from taken_bursts_ on
+  std::size_t block_size_ = 0, taken_bursts_ = 0;
   std::uint64_t capacity_ = 0;
   std::uint64_t burst_ = 32;
-  std::uint64_t burst_mask_ = 0;  // burst_ - 1 when a power of two, else 0
+  std::uint64_t burst_mask_ = 0;     // burst_ - 1 when a power of two, else 0
+  std::uint32_t default_size_ = 32;  // of a request that gives none
   std::uint64_t requests_ = 0;
 };
 
@@ -183,7 +247,7 @@ class FrontEnd {
 // the cycle at which the front end next offers it a request (all at once at the end), and the
 // sequence of its ticks is the one a global cycle-by-cycle loop over all controllers would run.
 void advance(Controller& c, std::int64_t now) {
-  while (c.wake() <= now) c.tick(c.wake());
+  for (std::int64_t wake = c.wake(); wake <= now;) wake = c.tick(wake);
 }
 
 // Controllers run on worker threads while the front end (the caller's thread) decides, in order,
@@ -451,15 +515,95 @@ class ThreadedControllers {
   bool stopped_ = false;
 };
 
+// The front end's cycle: bursts leave in order, at most `per_cycle` of them in a cycle, none
+// before the cycle its request names, and none while its controller's queue is full.
+struct IssueClock {
+  std::int64_t now = 0;
+  std::int64_t issued = 0;     // bursts that left in cycle `now`
+  std::int64_t per_cycle = 0;  // the issue width (no limit: the largest std::int64_t)
+
+  // The first cycle at which `burst` may leave (before its controller is asked).
+  std::int64_t offer(const Burst& burst) {
+    if (issued == per_cycle) resume_at(now + 1);
+    if (static_cast<std::int64_t>(burst.cycle) > now)
+      resume_at(static_cast<std::int64_t>(burst.cycle));
+    return now;
+  }
+  // The controller took the burst at `cycle` (>= now).
+  void took(std::int64_t cycle) {
+    resume_at(cycle);
+    ++issued;
+  }
+  void resume_at(std::int64_t cycle) {
+    if (cycle != now) {
+      now = cycle;
+      issued = 0;
+    }
+  }
+};
+
+// Calls Options::progress now and then (every 65536 bursts) with the fraction of the source read.
+class ProgressReport {
+ public:
+  ProgressReport(const Options& options, RequestSource& source)
+      : options_(&options), source_(&source), hint_(source.size_hint()) {}
+  // Counts a burst handed to its controller.
+  void count(const Burst& burst) {
+    if ((++bursts_ & 0xFFFF) == 0 && options_->progress) report(burst);
+  }
+
+ private:
+  void report(const Burst& burst) const {
+    const double done = hint_ > 0
+                            ? static_cast<double>(burst.requests_read) / static_cast<double>(hint_)
+                            : source_->progress();
+    options_->progress(std::min(done, 1.0));
+  }
+  const Options* options_;  // (pointers: a copy lives in registers in the loop)
+  RequestSource* source_;
+  std::uint64_t hint_;
+  std::uint64_t bursts_ = 0;
+};
+
+// Controller::can_accept, inline: the loop below asks it for every burst.
+bool has_room(const Controller& c, bool write) {
+  return write ? c.queued[1] < c.cfg.write_queue : c.queued[0] < c.cfg.read_queue;
+}
+
+// Hands `burst` and the rest of the front end's bursts to the controllers on this thread. The
+// clock and the progress count live in locals here (in registers across the controllers' calls).
+[[gnu::noinline]] void issue_serially(FrontEnd& front, const Burst* burst,
+                                      const std::vector<std::unique_ptr<Controller>>& ctrls,
+                                      IssueClock& issue_clock, ProgressReport& report) {
+  IssueClock clock = issue_clock;
+  ProgressReport progress = report;
+  for (; burst; burst = front.next()) {
+    std::int64_t now = clock.offer(*burst);
+    Controller& c = *ctrls[static_cast<std::size_t>(burst->controller)];
+    advance(c, now);
+    // A full queue blocks the front end until its controller makes room, which only the
+    // controller's own ticks do: the front end resumes at the first of them that leaves room.
+    while (!has_room(c, burst->write)) {
+      now = c.wake();
+      c.tick(now);
+    }
+    c.accept(burst->address, burst->write, burst->pc, burst->bank, burst->row, now);
+    clock.took(now);
+    progress.count(*burst);
+  }
+  issue_clock = clock;
+  report = progress;
+}
+
 }  // namespace
 
 std::uint64_t run_front_end(const DeviceModel& model, const Options& options,
                             RequestSource& source) {
   FrontEnd front(model, options, source);
   std::uint64_t sum = 0;
-  for (Burst burst; front.next(burst);) {
-    sum += static_cast<std::uint64_t>(burst.controller) ^ static_cast<std::uint64_t>(burst.bank) ^
-           static_cast<std::uint64_t>(burst.row) ^ burst.address;
+  while (const Burst* burst = front.next()) {
+    sum += static_cast<std::uint64_t>(burst->controller) ^ static_cast<std::uint64_t>(burst->bank) ^
+           static_cast<std::uint64_t>(burst->row) ^ burst->address;
   }
   return sum;
 }
@@ -477,68 +621,29 @@ Result simulate(const DeviceModel& model, const Options& options, RequestSource&
   for (int i = 0; i < controllers; ++i) {
     ctrls.push_back(std::make_unique<Controller>(model, per_channel ? g.pseudo_channels : 1));
   }
-  const int width = model.controller.issue_width;
-  const std::uint64_t hint = source.size_hint();
-  std::uint64_t accepted = 0;
-  // The front end's cycle and the requests it has issued in it.
-  std::int64_t now = 0;
-  int issued = 0;
-  Burst pending;
-  bool have = front.next(pending);
+  IssueClock clock;
+  clock.per_cycle = model.controller.issue_width > 0 ? model.controller.issue_width
+                                                     : std::numeric_limits<std::int64_t>::max();
+  ProgressReport progress(options, source);
+  const Burst* burst = front.next();
   const int threads =
       options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
-  std::unique_ptr<ThreadedControllers> threaded;
   std::uint64_t threaded_bursts = 0;
-  if (have && threads > 1 && controllers > 1 && ThreadedControllers::supported(model)) {
-    threaded = std::make_unique<ThreadedControllers>(ctrls, std::min(threads, controllers));
-  }
-  while (have) {
-    if (width > 0 && issued == width) {
-      ++now;
-      issued = 0;
-    }
-    if (static_cast<std::int64_t>(pending.cycle) > now) {
-      now = static_cast<std::int64_t>(pending.cycle);
-      issued = 0;
-    }
-    if (threaded) {
-      const std::int64_t at = threaded->admit(pending, now);
-      if (at != now) {
-        now = at;
-        issued = 0;
+  if (burst && threads > 1 && controllers > 1 && ThreadedControllers::supported(model)) {
+    ThreadedControllers threaded(ctrls, std::min(threads, controllers));
+    for (; burst; burst = front.next()) {
+      clock.took(threaded.admit(*burst, clock.offer(*burst)));
+      progress.count(*burst);
+      if (threaded.saturated()) {
+        burst = front.next();
+        break;  // on serially, from the same state
       }
-      if (threaded->saturated()) {
-        threaded->finish(now);
-        threaded_bursts = threaded->admitted();
-        threaded.reset();
-      }
-    } else {
-      Controller& c = *ctrls[static_cast<std::size_t>(pending.controller)];
-      advance(c, now);
-      // A full queue blocks the front end until its controller makes room, which only the
-      // controller's own ticks do: the front end resumes at the first of them that leaves room.
-      while (!c.can_accept(pending.write)) {
-        now = c.wake();
-        c.tick(now);
-        issued = 0;
-      }
-      c.accept(pending.address, pending.write, pending.pc, pending.bank, pending.row, now);
     }
-    ++issued;
-    ++accepted;
-    if ((accepted & 0xFFFF) == 0 && options.progress) {
-      const double done = hint > 0
-                              ? static_cast<double>(front.requests()) / static_cast<double>(hint)
-                              : source.progress();
-      options.progress(std::min(done, 1.0));
-    }
-    have = front.next(pending);
+    threaded.finish(clock.now);
+    threaded_bursts = threaded.admitted();
   }
-  if (threaded) {
-    threaded->finish(now);
-    threaded_bursts = threaded->admitted();
-    threaded.reset();
-  }
+  issue_serially(front, burst, ctrls, clock, progress);
+  std::int64_t now = clock.now;
   // Drain: every controller runs on to the first cycle at which all are idle (refresh keeps a
   // controller's ticks going and may make an idle one busy again, so they end together).
   for (auto& c : ctrls) advance(*c, now);

@@ -70,24 +70,32 @@ struct RefreshJob {
 
 // Exact histogram of latencies in cycles up to 2^16, then power-of-two buckets. The exact part
 // grows with the largest latency seen (a few KiB in practice rather than 512 KiB per controller).
+// add() runs for every read, so a latency the exact part already covers costs one increment; the
+// count, sum and largest latency are derived from the bins when asked for (once, at the end).
 class LatencyHistogram {
  public:
-  void add(std::int64_t cycles);
-  void merge(const LatencyHistogram& other);
-  std::uint64_t count() const { return count_; }
-  double mean() const {
-    return count_ ? static_cast<double>(sum_) / static_cast<double>(count_) : 0;
+  void add(std::int64_t cycles) {
+    const auto bin = static_cast<std::uint64_t>(cycles);  // a negative one is large: add_rare
+    if (bin < exact_.size()) {
+      ++exact_[bin];
+    } else {
+      add_rare(cycles);
+    }
   }
+  void merge(const LatencyHistogram& other);
+  std::uint64_t count() const;
+  double mean() const;
   double percentile(double p) const;
-  std::int64_t max() const { return max_; }
+  std::int64_t max() const;
 
  private:
+  // A latency beyond the exact part's size: grows it, or counts in a power-of-two bucket.
+  void add_rare(std::int64_t cycles);
   static constexpr std::int64_t kExact = 1 << 16;
   std::vector<std::uint64_t> exact_;
   std::vector<std::uint64_t> log_ = std::vector<std::uint64_t>(64, 0);
-  std::uint64_t count_ = 0;
-  std::int64_t sum_ = 0;
-  std::int64_t max_ = 0;
+  std::int64_t log_sum_ = 0;  // sum and largest of the latencies in log_ (kExact and more)
+  std::int64_t log_max_ = 0;
 };
 
 struct ControllerStats {
