@@ -121,7 +121,7 @@ class FrFcfs : public Scheduler {
     }
     c.row_pc_bound = bound;
   }
-  // kWords: the number of 64-bank mask words, 0: c.mask_words.
+
   // The second pass of a dual-issue cycle looks only at commands of the bus the first left free,
   // in the same buffer. When the first issued from the buffer (step 3), the oldest ready command
   // of that other bus was found by the same decision, and the command issued since changes
@@ -159,6 +159,7 @@ class FrFcfs : public Scheduler {
     return true;
   }
 
+  // kWords: the number of 64-bank mask words, 0: c.mask_words.
   template <std::size_t kWords>
   bool try_issue(Controller& c, std::int64_t now, bool need_earliest, std::int64_t& earliest) {
     // 1. Requests whose row is being opened, unless the bound of their ready times from the last
@@ -286,8 +287,6 @@ class FrFcfs : public Scheduler {
     }
   }
 
-  // The oldest request of the buffer whose next command can issue at `now`. `earliest` takes a
-  // lower bound of the ready times of the others (a busy bus bounds every command that needs it).
   static std::uint64_t bank_field(const Controller& c) {
     return (std::uint64_t{1} << c.bank_bits) - 1;
   }
@@ -355,8 +354,10 @@ class FrFcfs : public Scheduler {
     return earliest;
   }
 
+  // The oldest request of the buffer whose next command can issue at `now`. `earliest` takes a
+  // lower bound of the ready times of the others (a busy bus bounds every command that needs it);
+  // `other` the oldest ready command of the bus the returned one does not use.
   template <std::size_t kWords>
-  // `other` takes the oldest ready command of the bus the returned one does not use.
   static Candidate oldest_ready(Controller& c, std::int64_t now, bool write, int refreshing_bank,
                                 bool need_earliest, bool& row_waiting, std::int64_t& earliest,
                                 Candidate& other) {
