@@ -198,10 +198,6 @@ Controller::Controller(const DeviceModel& device_model, int pc_count)
   }
 }
 
-bool Controller::can_accept(bool write) const {
-  return write ? queued[1] < cfg.write_queue : queued[0] < cfg.read_queue;
-}
-
 bool Controller::accept(std::uint64_t address, bool write, int pc, int bank, std::int64_t row,
                         std::int64_t now) {
   (void)pc;
@@ -241,14 +237,12 @@ bool Controller::accept(std::uint64_t address, bool write, int pc, int bank, std
   (bank_queue.tail >= 0 ? slots[static_cast<std::size_t>(bank_queue.tail)].next : bank_queue.head) =
       index;
   bank_queue.tail = index;
-  ++bank_queue.size;
   // Joining at the tail, the request is its bank's oldest hit (or oldest non-hit) only if there
   // was none.
   const int kind = write ? 1 : 0;
   const auto b = static_cast<std::size_t>(bank);
   bool head = false;
   if (banks[b].open_row == row) {
-    ++bank_queue.hits;
     if (hit_head[kind][b] < 0) {
       set_heads(kind, b, index, row_head[kind][b]);
       head = true;
@@ -358,29 +352,21 @@ void Controller::dequeue(bool write, int index, bool reindex) {
   auto& bank_queue = bank_q[write ? 1 : 0][b];
   (slot.prev >= 0 ? slots[static_cast<std::size_t>(slot.prev)].next : bank_queue.head) = slot.next;
   (slot.next >= 0 ? slots[static_cast<std::size_t>(slot.next)].prev : bank_queue.tail) = slot.prev;
-  --bank_queue.size;
-  if (slot.row == banks[b].open_row) --bank_queue.hits;
   if (!reindex) return;
   // Only a head leaving changes the heads: the next hit / non-hit lies behind it.
   const int kind = write ? 1 : 0;
   int hit = hit_head[kind][b], head = row_head[kind][b];
   if (hit != index && head != index) return;
   const bool was_candidate = row_candidate(b);
-  const std::int64_t open = banks[b].open_row;
   const bool need_hit = hit == index, need_head = head == index;
   if (need_hit) hit = -1;
   if (need_head) head = -1;
-  for (int next = slot.next; next >= 0 && ((need_hit && hit < 0) || (need_head && head < 0));) {
-    const Slot& other = slots[static_cast<std::size_t>(next)];
-    int& found = other.row == open ? hit : head;
-    if (found < 0) found = next;
-    next = other.next;
-  }
+  find_heads(slot.next, banks[b].open_row, need_hit, need_head, hit, head);
   set_heads(kind, b, hit, head);
   if (!was_candidate && row_candidate(b)) track_local(b);
 }
 
-// Sets a bank's open row (-1: closed) and recounts the buffered requests that hit it.
+// Sets a bank's open row (-1: closed) and finds its buffered requests' oldest hit and non-hit.
 void Controller::open_row(BankState& bank, int b, std::int64_t row) {
   bank.open_row = row;
   if (active_per_bank[static_cast<std::size_t>(b)] > 0) {
@@ -397,21 +383,25 @@ void Controller::open_row(BankState& bank, int b, std::int64_t row) {
     auto& bank_queue = bank_q[kind][index];
     // Empty and indexed so (a request leaving without a reindex leaves its heads to this call).
     if (bank_queue.head < 0 && row_head[kind][index] < 0 && hit_head[kind][index] < 0) continue;
-    bank_queue.hits = 0;
     // The oldest hit and the oldest non-hit (a closed bank: every request misses).
     int hit = -1, head = row < 0 ? bank_queue.head : -1;
-    if (row >= 0) {
-      for (int at = bank_queue.head; at >= 0;) {
-        const Slot& slot = slots[static_cast<std::size_t>(at)];
-        int& found = slot.row == row ? hit : head;
-        if (found < 0) found = at;
-        bank_queue.hits += slot.row == row ? 1 : 0;
-        at = slot.next;
-      }
-    }
+    if (row >= 0) find_heads(bank_queue.head, row, true, true, hit, head);
     set_heads(kind, index, hit, head);
   }
   if (!was_candidate && row_candidate(index)) track_local(index);
+}
+
+// From slot `from` on along its bank queue, the first request that hits row `open` (into `hit`,
+// if want_hit) and the first that does not (into `head`, if want_head); the wanted ones start at -1
+// and stay so when there is none. Stops once it has found what it wants.
+void Controller::find_heads(int from, std::int64_t open, bool want_hit, bool want_head, int& hit,
+                            int& head) const {
+  for (int at = from; at >= 0 && ((want_hit && hit < 0) || (want_head && head < 0));) {
+    const Slot& slot = slots[static_cast<std::size_t>(at)];
+    int& found = slot.row == open ? hit : head;
+    if (found < 0) found = at;
+    at = slot.next;
+  }
 }
 
 // Bank b's oldest hit and oldest non-hit in buffer `kind` (-1: none), and the masks and the age key

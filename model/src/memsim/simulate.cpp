@@ -565,11 +565,6 @@ class ProgressReport {
   std::uint64_t bursts_ = 0;
 };
 
-// Controller::can_accept, inline: the loop below asks it for every burst.
-bool has_room(const Controller& c, bool write) {
-  return write ? c.queued[1] < c.cfg.write_queue : c.queued[0] < c.cfg.read_queue;
-}
-
 // Hands `burst` and the rest of the front end's bursts to the controllers on this thread. The
 // clock and the progress count live in locals here (in registers across the controllers' calls).
 [[gnu::noinline]] void issue_serially(FrontEnd& front, const Burst* burst,
@@ -583,7 +578,7 @@ bool has_room(const Controller& c, bool write) {
     advance(c, now);
     // A full queue blocks the front end until its controller makes room, which only the
     // controller's own ticks do: the front end resumes at the first of them that leaves room.
-    while (!has_room(c, burst->write)) {
+    while (!c.can_accept(burst->write)) {
       now = c.wake();
       c.tick(now);
     }

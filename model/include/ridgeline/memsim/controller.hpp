@@ -135,7 +135,9 @@ class Controller {
  public:
   Controller(const DeviceModel& model, int first_pc_count);
 
-  bool can_accept(bool write) const;
+  bool can_accept(bool write) const {  // inline: the front end asks for every burst
+    return write ? queued[1] < cfg.write_queue : queued[0] < cfg.read_queue;
+  }
   // Enqueues a request decoded to (pc within controller, flat bank, row); false when a read was
   // served at once from a queued write (the controller's state and wake-up are unchanged).
   bool accept(std::uint64_t address, bool write, int pc, int bank, std::int64_t row,
@@ -223,14 +225,12 @@ class Controller {
   // only raise ready times (every timing term is a running maximum), so the bound survives them.
   std::vector<std::int64_t> queue_wait;
   // The read [0] and write [1] buffers indexed by bank, for FR-FCFS: each bank's requests in age
-  // order and how many hit its open row, so a scheduling decision looks at the oldest row hit and
-  // the oldest non-hit of each bank rather than at every request.
+  // order (with its oldest row hit and oldest non-hit in hit_head / row_head), so a scheduling
+  // decision looks at those two of each bank rather than at every request.
   // A doubly linked list through the slots (Slot::next / prev) in age order: joining and
   // leaving cost O(1) and touch only the slots concerned.
   struct BankQueue {
     int head = -1, tail = -1;
-    int size = 0;
-    int hits = 0;
   };
   std::vector<BankQueue> bank_q[2];
   std::vector<std::uint64_t> hit_mask[2];  // bit b: bank_q[.][b] holds a row hit
@@ -306,6 +306,8 @@ class Controller {
  private:
   void schedule_refresh(std::int64_t now);
   void open_row(BankState& bank, int b, std::int64_t row);
+  void find_heads(int from, std::int64_t open, bool want_hit, bool want_head, int& hit,
+                  int& head) const;
   void set_heads(int kind, std::size_t b, int hit, int head);
   bool row_candidate(std::size_t b) const {
     return (((row_cand[0][b / 64] | row_cand[1][b / 64]) >> (b % 64)) & 1) != 0;
