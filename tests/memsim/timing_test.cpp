@@ -192,5 +192,29 @@ TEST(MemsimTiming, StacksMultiplyChannelsAndPeak) {
   EXPECT_NEAR(r.channel_imbalance, 1.0, 0.01);
 }
 
+TEST(MemsimTiming, SpecTimingsRoundToTheCyclesTheyStandFor) {
+  // Spec files give timings in ns to four or five significant figures. HBM3E 8-high at 9.2 Gb/s:
+  // tCK = BL8 / 9.2 Gb/s / 2 = 0.434783 ns; tCCD_S "0.8696 ns" = 2.00008 cycles is 2 tCK (not 3),
+  // tCCD_L "1.7391 ns" = 3.99993 is 4; tRCD 19.375 ns = 44.56 cycles is a real fraction: 45.
+  const hw::SpecLibrary library(RIDGELINE_HWSPECS_DIR);
+  const DeviceModel hbm3e = make_device_model(library.memory_device("hbm3e-8hi"), {});
+  EXPECT_EQ(hbm3e.timing.CCD_S, 2);
+  EXPECT_EQ(hbm3e.timing.CCD_L, 4);
+  EXPECT_EQ(hbm3e.timing.RCD, 45);
+  // HBM3E 12-high at 9.6 Gb/s: tCK = 0.416667 ns, tCCD_L "1.6667 ns" = 4.00008 cycles: 4.
+  EXPECT_EQ(make_device_model(library.memory_device("hbm3e-12hi"), {}).timing.CCD_L, 4);
+  // Exact decimals stay exact: 19.375 ns / 0.625 ns = 31 (memsim-reference §2).
+  EXPECT_EQ(make_device_model(ramulator_device(), {}).timing.RCD, 31);
+
+  // What it is worth: with tCCD_S = the 2-cycle burst a sequential stream can keep the data bus
+  // busy, so it gets more than the 2/3 that a 3-cycle tCCD_S would allow, and less than what
+  // refresh leaves (1 - tRFC / tREFI = 1 - 350 / 3900 = 0.910).
+  PatternSpec spec;
+  spec.requests = 100'000;
+  const Result r = run_pattern(library.memory_device("hbm3e-8hi"), spec);
+  EXPECT_GT(r.efficiency, 0.75);
+  EXPECT_LT(r.efficiency, 1.0 - 350.0 / 3900.0);
+}
+
 }  // namespace
 }  // namespace ridgeline::memsim
