@@ -38,6 +38,11 @@ CLI::Option* add_workload_options(CLI::App& command, WorkloadOptions& options, b
   command.add_option("--kv", options.kv, "KV cache dtype: bf16 fp16 fp8 int8")
       ->capture_default_str();
   command
+      .add_option("--kv-page", options.kv_page,
+                  "Paged KV cache: tokens per page (vLLM block size), gathered at the "
+                  "bandwidth memsim measures for such pages; 0: contiguous")
+      ->capture_default_str();
+  command
       .add_option("--runtime", options.runtime,
                   "fused (one kernel per small op: TensorRT-LLM, vLLM, torch.compile) or eager "
                   "(plain PyTorch)")
@@ -60,6 +65,7 @@ workload::WorkloadSpec workload_spec(const WorkloadOptions& options) {
   spec.weights = dtype_option(options.weights, "--weights");
   spec.activations = dtype_option(options.activations, "--activations");
   spec.kv = dtype_option(options.kv, "--kv");
+  spec.kv_page = options.kv_page;
   spec.runtime = options.runtime == "eager" ? workload::Runtime::eager : workload::Runtime::fused;
   if (!options.request_overhead.empty()) {
     try {
@@ -121,6 +127,7 @@ std::string describe(const WorkloadOptions& options) {
          " batch=" + std::to_string(options.batch) + " prompt=" + std::to_string(options.prompt) +
          " context=" + std::to_string(options.context) + " weights=" + options.weights +
          " activations=" + options.activations + " kv=" + options.kv +
+         (options.kv_page > 0 ? " kv_page=" + std::to_string(options.kv_page) : "") +
          " runtime=" + options.runtime +
          (options.request_overhead.empty() ? "" : " request_overhead=" + options.request_overhead);
 }

@@ -22,6 +22,7 @@ struct WorkloadOptions {
   std::string weights = "bf16";
   std::string activations = "bf16";
   std::string kv = "bf16";
+  std::int64_t kv_page = 0;  // tokens per KV-cache page; 0: contiguous
   std::string runtime = "fused";
   std::string request_overhead;  // empty: none
   std::string system;            // analyze/sweep/sensitivity --system, instead of --hw

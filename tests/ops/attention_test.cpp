@@ -6,6 +6,7 @@
 
 #include "ridgeline/base/error.hpp"
 #include "ridgeline/hw/library.hpp"
+#include "ridgeline/memsim/efficiency.hpp"
 
 namespace ridgeline::ops {
 namespace {
@@ -55,15 +56,22 @@ TEST(OpAttention, FlashKeepsScoresOnChipNaiveMovesThem) {
   EXPECT_DOUBLE_EQ(naive.flops, flash.flops + 5.0 * 2 * 16 * 8192 * 8192);
 }
 
-TEST(OpAttention, DecodeReadsTheKvCache) {
-  const auto h100 = shipped("h100-sxm");
-  // Llama-3-8B-like decode: 32 query heads over 8 K/V heads (GQA), head_dim 128, context 4096,
-  // batch 1, bf16: KV cache = 2 · 8 · 4096 · 128 · 2 B = 16.78 MB; Q and O 32·128·2 = 8 kB each.
+// Llama-3-8B's decode attention: 32 query heads over 8 K/V heads, head_dim 128, context 4096.
+DecodeAttentionShape llama3_8b_decode(std::int64_t batch) {
   DecodeAttentionShape shape;
+  shape.batch = batch;
   shape.heads = 32;
   shape.kv_heads = 8;
   shape.context = 4096;
   shape.head_dim = 128;
+  return shape;
+}
+
+TEST(OpAttention, DecodeReadsTheKvCache) {
+  const auto h100 = shipped("h100-sxm");
+  // Llama-3-8B-like decode: 32 query heads over 8 K/V heads (GQA), head_dim 128, context 4096,
+  // batch 1, bf16: KV cache = 2 · 8 · 4096 · 128 · 2 B = 16.78 MB; Q and O 32·128·2 = 8 kB each.
+  DecodeAttentionShape shape = llama3_8b_decode(1);
   const auto cost = decode_attention_cost(h100, shape);
   const double kv = 2.0 * 8 * 4096 * 128 * 2;
   EXPECT_DOUBLE_EQ(cost.bytes.back(), kv + 2 * 32.0 * 128 * 2);
@@ -80,6 +88,43 @@ TEST(OpAttention, DecodeReadsTheKvCache) {
   shape.kv_heads = 8;
   shape.kv_dtype = DType::fp8;
   EXPECT_NEAR(decode_attention_cost(h100, shape).bytes.back(), kv / 2 + 2 * 32.0 * 128 * 2, 1.0);
+}
+
+TEST(OpAttention, PagedKvCacheGathersAtTheBandwidthMemsimMeasures) {
+  const auto h100 = shipped("h100-sxm");
+  // Llama-3-8B-like decode at batch 32, context 4096: 536.9 MB of KV cache. With 16-token pages
+  // (vLLM's default block) one K/V head's page is a contiguous run of 16 · 128 · 2 B = 4 KiB, and
+  // with 1-token pages 256 B; the pages lie at random places.
+  DecodeAttentionShape shape = llama3_8b_decode(32);
+  const auto contiguous = decode_attention_cost(h100, shape);
+  shape.kv_page_tokens = 16;
+  const auto pages16 = decode_attention_cost(h100, shape);
+  shape.kv_page_tokens = 1;
+  const auto pages1 = decode_attention_cost(h100, shape);
+  // The bytes are the same; the HBM time is the stream's divided by what memsim measures for
+  // gathers of such runs on the H100's HBM3 device, relative to a sequential stream.
+  const auto& device = h100.memory.back().off_chip->device;
+  const double efficiency16 = memsim::gather_efficiency(device, 4096);
+  const double efficiency1 = memsim::gather_efficiency(device, 256);
+  EXPECT_DOUBLE_EQ(pages16.bytes.back(), contiguous.bytes.back());
+  EXPECT_NEAR(pages16.level_time.back(), contiguous.level_time.back() / efficiency16, 1e-12);
+  EXPECT_NEAR(pages1.level_time.back(), contiguous.level_time.back() / efficiency1, 1e-12);
+  // The device interleaves channels every 32 B burst, so a 256 B run is 8 single-burst row
+  // misses on 8 channels (random access: a third of a stream or less), while a 4 KiB run keeps
+  // 8 bursts per row of each channel (at least half of a stream).
+  EXPECT_LT(efficiency1, 0.4);
+  EXPECT_GT(efficiency16, 0.5);
+  EXPECT_LE(efficiency16, 1.0);
+  EXPECT_GT(pages1.time, pages16.time);
+  EXPECT_GT(pages16.time, contiguous.time);
+  // A negative page size is an input error naming the option.
+  shape.kv_page_tokens = -1;
+  try {
+    decode_attention_cost(h100, shape);
+    ADD_FAILURE() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("kv-page"), std::string::npos) << e.what();
+  }
 }
 
 TEST(OpAttention, MlaDecodeReadsTheSharedLatent) {

@@ -145,6 +145,9 @@ TEST(WorkloadInput, BadSpecsNameTheOption) {
   expect_problem(decode(1, 0), "--context");
   expect_problem(decode(1, 5000), "--context");  // llama-2-7b: 4096 positions
   expect_problem(prefill(1, 0), "--prompt");
+  auto negative_page = decode(1, 512);
+  negative_page.kv_page = -16;
+  expect_problem(negative_page, "--kv-page");
   auto negative_overhead = prefill(1, 128);
   negative_overhead.request_overhead = -1e-3;
   expect_problem(negative_overhead, "--request-overhead");
@@ -152,6 +155,28 @@ TEST(WorkloadInput, BadSpecsNameTheOption) {
   auto spec = decode(1, 512);
   spec.activations = DType::fp8;
   EXPECT_THROW(analyze(shipped().accelerator("a100-sxm"), build_workload(model, spec)), ModelError);
+}
+
+// A paged KV cache changes only the decode attention: its KV bytes are gathered (memsim's
+// efficiency for runs of page · head_dim · 2 B); every other operator and the bytes stay as they
+// are.
+TEST(Analysis, PagedKvCacheSlowsOnlyDecodeAttention) {
+  const auto contiguous = run("h100-sxm", "llama-3-8b", decode(32, 4096));
+  auto spec = decode(32, 4096);
+  spec.kv_page = 1;  // 256 B runs: random access on the HBM3 device
+  const auto paged = run("h100-sxm", "llama-3-8b", spec);
+  ASSERT_EQ(paged.ops.size(), contiguous.ops.size());
+  for (std::size_t i = 0; i < paged.ops.size(); ++i) {
+    const auto& before = contiguous.ops[i];
+    const auto& after = paged.ops[i];
+    EXPECT_DOUBLE_EQ(after.cost.bytes.back(), before.cost.bytes.back()) << after.name;
+    if (after.kind == "decode-attention") {
+      EXPECT_GT(after.cost.time, 1.5 * before.cost.time);  // a third of a stream's bandwidth
+    } else {
+      EXPECT_DOUBLE_EQ(after.cost.time, before.cost.time) << after.name;
+    }
+  }
+  EXPECT_GT(paged.step_time, contiguous.step_time);
 }
 
 // TTFT as a serving runtime reports it = the prefill step + the runtime's per-request host cost;

@@ -1,5 +1,6 @@
 #include "ridgeline/memsim/efficiency.hpp"
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <tuple>
@@ -40,7 +41,7 @@ double pattern_efficiency(const hw::MemoryDevice& device, const PatternQuery& qu
                           ? query.request_size
                           : static_cast<std::uint32_t>(model.geometry.burst_bytes);
   spec.stride = query.stride;
-  spec.page_size = query.page_size;
+  spec.page_size = std::max<std::uint64_t>(query.page_size, spec.request_size);  // whole bursts
   spec.footprint = query.footprint;
   spec.read_fraction = query.read_fraction;
   auto source = make_pattern(spec, static_cast<std::uint64_t>(model.geometry.capacity()));
@@ -48,6 +49,14 @@ double pattern_efficiency(const hw::MemoryDevice& device, const PatternQuery& qu
   std::lock_guard lock(cache_mutex());
   cache()[key] = efficiency;
   return efficiency;
+}
+
+double gather_efficiency(const hw::MemoryDevice& device, std::uint64_t run_bytes) {
+  PatternQuery gather;
+  gather.pattern = "kv-gather";
+  gather.page_size = run_bytes;
+  const double streaming = pattern_efficiency(device, PatternQuery{});
+  return std::min(1.0, pattern_efficiency(device, gather) / streaming);
 }
 
 void clear_pattern_efficiency_cache() {

@@ -33,6 +33,16 @@ void require_at_least_one(std::vector<InputProblem>& problems, const std::string
   }
 }
 
+// A KV-cache page size in tokens: 0 (contiguous) or positive.
+void require_page(std::vector<InputProblem>& problems, const std::string& kind,
+                  std::int64_t page_tokens) {
+  if (page_tokens < 0) {
+    problems.push_back({"", "--kv-page",
+                        kind + ": kv-page must be 0 (a contiguous cache) or tokens per page, got " +
+                            std::to_string(page_tokens)});
+  }
+}
+
 void require_group(std::vector<InputProblem>& problems, const std::string& kind, std::int64_t heads,
                    std::int64_t kv_heads) {
   if (heads >= 1 && kv_heads >= 1 && (kv_heads > heads || heads % kv_heads != 0)) {
@@ -278,6 +288,7 @@ OpCost decode_attention_cost(const hw::Accelerator& accelerator, const DecodeAtt
   require_at_least_one(problems, kind, "context", shape.context);
   require_at_least_one(problems, kind, "head-dim", shape.head_dim);
   if (shape.kv_heads < 0) require_at_least_one(problems, kind, "kv-heads", shape.kv_heads);
+  require_page(problems, kind, shape.kv_page_tokens);
   const std::int64_t kv_heads_count = shape.kv_heads > 0 ? shape.kv_heads : shape.heads;
   require_group(problems, kind, shape.heads, kv_heads_count);
   if (!problems.empty()) throw InputError(std::move(problems));
@@ -304,6 +315,9 @@ OpCost decode_attention_cost(const hw::Accelerator& accelerator, const DecodeAtt
                       (kv_dtype != shape.dtype ? kDequantOpsPerElement * kv_elements : 0.0);
   kernel.read_bytes = kv_elements * kv_e + batch * heads * d * e;
   kernel.write_bytes = batch * heads * d * e;
+  const double page_run = static_cast<double>(shape.kv_page_tokens) * d * kv_e;
+  if (shape.kv_page_tokens > 0)
+    kernel.offchip_efficiency = paged_kv_efficiency(accelerator, page_run);
   if (conditions.derivation) {
     const std::string variant = kv_heads_count == shape.heads ? "MHA"
                                 : kv_heads_count == 1         ? "MQA"
@@ -319,6 +333,11 @@ OpCost decode_attention_cost(const hw::Accelerator& accelerator, const DecodeAtt
                       "bytes = KV cache 2·batch·kv_heads·context·head_dim·" + fmt(kv_e) + " = " +
                           fmt_bytes(kv_elements * kv_e) + " + Q and O",
                       "split over the context (flash-decoding) so that every unit streams"};
+    if (shape.kv_page_tokens > 0) {
+      kernel.formula.push_back("paged KV cache: " + std::to_string(shape.kv_page_tokens) +
+                               " tokens per page → contiguous runs of " + fmt_bytes(page_run) +
+                               " per K/V head, gathered");
+    }
   }
   return streaming_cost(accelerator, kernel, conditions);
 }
@@ -332,6 +351,7 @@ OpCost mla_decode_cost(const hw::Accelerator& accelerator, const MlaDecodeShape&
   require_at_least_one(problems, kind, "context", shape.context);
   require_at_least_one(problems, kind, "kv-lora-rank", shape.kv_lora_rank);
   require_at_least_one(problems, kind, "rope-dim", shape.rope_dim);
+  require_page(problems, kind, shape.kv_page_tokens);
   if (!problems.empty()) throw InputError(std::move(problems));
   hw::achievable_rate(accelerator, shape.dtype);
 
@@ -355,6 +375,9 @@ OpCost mla_decode_cost(const hw::Accelerator& accelerator, const MlaDecodeShape&
                       (kv_dtype != shape.dtype ? kDequantOpsPerElement * latent_elements : 0.0);
   kernel.read_bytes = latent_elements * kv_e + batch * heads * latent * e;
   kernel.write_bytes = batch * heads * rank * e;
+  const double page_run = static_cast<double>(shape.kv_page_tokens) * latent * kv_e;
+  if (shape.kv_page_tokens > 0)
+    kernel.offchip_efficiency = paged_kv_efficiency(accelerator, page_run);
   if (conditions.derivation) {
     kernel.formula = {
         kind + ": batch " + std::to_string(shape.batch) + ", " + std::to_string(shape.heads) +
@@ -364,6 +387,11 @@ OpCost mla_decode_cost(const hw::Accelerator& accelerator, const MlaDecodeShape&
             fmt(kernel.flops),
         "bytes = latent cache batch·context·(rank + rope)·" + fmt(kv_e) + " = " +
             fmt_bytes(latent_elements * kv_e) + " + absorbed Q and O"};
+    if (shape.kv_page_tokens > 0) {
+      kernel.formula.push_back("paged latent cache: " + std::to_string(shape.kv_page_tokens) +
+                               " tokens per page → contiguous runs of " + fmt_bytes(page_run) +
+                               ", gathered");
+    }
   }
   return streaming_cost(accelerator, kernel, conditions);
 }

@@ -6,6 +6,7 @@
 #include "derivation_format.hpp"
 #include "ridgeline/base/error.hpp"
 #include "ridgeline/base/units.hpp"
+#include "ridgeline/memsim/efficiency.hpp"
 
 namespace ridgeline::ops {
 
@@ -36,6 +37,12 @@ std::string dims(const RowShape& shape) {
 double vector_op_rate(const hw::Accelerator& accelerator) {
   if (!hw::supports(accelerator, DType::fp32)) return 0.0;
   return hw::achievable_rate(accelerator, DType::fp32) / 2.0;
+}
+
+double paged_kv_efficiency(const hw::Accelerator& accelerator, double run_bytes) {
+  if (accelerator.memory.empty() || !accelerator.memory.back().off_chip) return 1;
+  return memsim::gather_efficiency(accelerator.memory.back().off_chip->device,
+                                   static_cast<std::uint64_t>(std::ceil(run_bytes)));
 }
 
 OpCost streaming_cost(const hw::Accelerator& accelerator, const StreamingKernel& kernel,
@@ -77,6 +84,7 @@ OpCost streaming_cost(const hw::Accelerator& accelerator, const StreamingKernel&
     bandwidth[j] = hw::achievable_bandwidth(memory[j]) * busy;
     if (j <= target) cost.bytes[j] = total;
   }
+  bandwidth[off] *= kernel.offchip_efficiency;
 
   double compute_time = 0.0;
   const double vector_rate = vector_op_rate(accelerator);
@@ -101,6 +109,11 @@ OpCost streaming_cost(const hw::Accelerator& accelerator, const StreamingKernel&
       d.push_back("rows: " + fmt(kernel.rows) + " over " + fmt(units) + " " +
                   accelerator.compute.unit_name + "s, one row per block → " + fmt(waves) +
                   " wave(s), busy fraction " + fmt(busy));
+    }
+    if (kernel.offchip_efficiency < 1 && target == off) {
+      d.push_back(memory[off].name + " bandwidth × " + fmt(kernel.offchip_efficiency) +
+                  " for the access pattern (memsim: gathers against a stream on " +
+                  memory[off].off_chip->device.id + ")");
     }
     d.push_back(memory[target].name + ": " + fmt_bytes(total) + " at " + fmt_bw(bandwidth[target]) +
                 " → " + fmt_time(cost.level_time[target]));

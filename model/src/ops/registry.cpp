@@ -183,6 +183,7 @@ class DecodeAttentionKind : public OperatorKind {
         count_param("head-dim", "dimension per head").require(),
         dtype_default("dtype of the query, output and MMA"),
         dtype_param("kv-dtype", "KV cache dtype; default: --dtype"),
+        count_param("kv-page", "paged KV cache: tokens per page (gathered); default: contiguous"),
     };
   }
   OpCost cost(const hw::Accelerator& accelerator, const Params& params) const override {
@@ -194,6 +195,7 @@ class DecodeAttentionKind : public OperatorKind {
     shape.head_dim = params.count("head-dim");
     shape.dtype = params.dtype("dtype");
     if (params.has("kv-dtype")) shape.kv_dtype = params.dtype("kv-dtype");
+    shape.kv_page_tokens = params.count_or("kv-page", 0);
     return decode_attention_cost(accelerator, shape, conditions_from(params));
   }
 };
@@ -213,6 +215,8 @@ class MlaDecodeKind : public OperatorKind {
         count_param("rope-dim", "decoupled RoPE dimension").defaults_to("64"),
         dtype_default("dtype of the query, output and MMA"),
         dtype_param("kv-dtype", "latent cache dtype; default: --dtype"),
+        count_param("kv-page",
+                    "paged latent cache: tokens per page (gathered); default: contiguous"),
     };
   }
   OpCost cost(const hw::Accelerator& accelerator, const Params& params) const override {
@@ -224,6 +228,7 @@ class MlaDecodeKind : public OperatorKind {
     shape.rope_dim = params.count("rope-dim");
     shape.dtype = params.dtype("dtype");
     if (params.has("kv-dtype")) shape.kv_dtype = params.dtype("kv-dtype");
+    shape.kv_page_tokens = params.count_or("kv-page", 0);
     return mla_decode_cost(accelerator, shape, conditions_from(params));
   }
 };

@@ -89,10 +89,14 @@ std::string explain_cost(const hw::Accelerator& accelerator, const ops::OpCost& 
   out << " = " << time_text(cost.compute_time) << "\n";
   for (std::size_t i = 0; i < accelerator.memory.size() && i < cost.bytes.size(); ++i) {
     const auto& level = accelerator.memory[i];
+    const double level_time = i < cost.level_time.size() ? cost.level_time[i] : 0.0;
+    // The rate the operator reaches there: the spec's achievable bandwidth, less what its waves
+    // or access pattern lose (the derivation says why).
+    const double rate =
+        level_time > 0 ? cost.bytes[i] / level_time : hw::achievable_bandwidth(level);
     out << "  " << level.name << std::string(std::max<std::size_t>(1, 10 - level.name.size()), ' ')
-        << format_traffic(cost.bytes[i]) << " / "
-        << format_quantity(hw::achievable_bandwidth(level), Dimension::bandwidth) << " = "
-        << time_text(i < cost.level_time.size() ? cost.level_time[i] : 0.0) << "\n";
+        << format_traffic(cost.bytes[i]) << " / " << format_quantity(rate, Dimension::bandwidth)
+        << " = " << time_text(level_time) << "\n";
   }
   out << "  fixed     " << time_text(cost.overhead_time) << " (kernel launch, ramp-up and tail)\n";
   out << "\ntime = max(compute, every level) + fixed = " << time_text(cost.time) << ", bound by "

@@ -38,6 +38,7 @@ json analysis_json(const workload::Analysis& analysis) {
               {"weights", std::string(dtype_name(analysis.spec.weights))},
               {"activations", std::string(dtype_name(analysis.spec.activations))},
               {"kv", std::string(dtype_name(analysis.spec.kv))},
+              {"kv_page", analysis.spec.kv_page},
               {"runtime", std::string(workload::runtime_name(analysis.spec.runtime))},
               {"step_time_s", analysis.step_time},
               {"tokens_per_step", analysis.tokens_per_step},

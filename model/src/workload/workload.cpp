@@ -61,6 +61,10 @@ void check_spec(const ModelConfig& model, const WorkloadSpec& spec) {
     problems.push_back({"", std::move(option), std::move(message)});
   };
   if (spec.batch < 1) problem("--batch", "batch must be at least 1");
+  if (spec.kv_page < 0 || spec.kv_page > (std::int64_t{1} << 20)) {
+    problem("--kv-page", "KV-cache page must be 0 (contiguous) or 1 to 1048576 tokens, got " +
+                             std::to_string(spec.kv_page));
+  }
   if (!(spec.request_overhead >= 0 && spec.request_overhead < 10.0))
     problem("--request-overhead", "request overhead must be between 0 and 10 s");
   if (spec.phase == Phase::decode) {
@@ -312,7 +316,7 @@ void add_attention(ChainBuilder& chain, const Context& c, double count) {
                     weight_gemm(c, c.tokens, mla.kv_lora_rank, mla.qk_nope_head_dim, m.heads)));
       const ops::MlaDecodeShape shape{
           c.sequences,          m.heads, c.spec.context, mla.kv_lora_rank,
-          mla.qk_rope_head_dim, act,     c.spec.kv};
+          mla.qk_rope_head_dim, act,     c.spec.kv,      c.spec.kv_page};
       OpNode node = streaming_node("attn.mla", "mla-decode-attention", OpGroup::attention, count,
                                    [shape](const hw::Accelerator& a, const Conditions& conditions) {
                                      return ops::mla_decode_cost(a, shape, conditions);
@@ -366,7 +370,7 @@ void add_attention(ChainBuilder& chain, const Context& c, double count) {
     const std::int64_t visible =
         m.sliding_window > 0 ? std::min(c.spec.context, m.sliding_window) : c.spec.context;
     ops::DecodeAttentionShape shape{c.sequences, m.heads, m.kv_heads, visible,
-                                    m.head_dim,  act,     c.spec.kv};
+                                    m.head_dim,  act,     c.spec.kv,  c.spec.kv_page};
     OpNode node = streaming_node("attn.decode", "decode-attention", OpGroup::attention, count,
                                  [shape](const hw::Accelerator& a, const Conditions& conditions) {
                                    return ops::decode_attention_cost(a, shape, conditions);

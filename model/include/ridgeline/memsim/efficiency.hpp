@@ -28,6 +28,13 @@ struct PatternQuery {
 // Achieved / peak bandwidth in (0, 1]. Throws ModelError / InputError like memsim::simulate.
 double pattern_efficiency(const hw::MemoryDevice& device, const PatternQuery& query);
 
+// What a gather of contiguous runs of `run_bytes` at random places (a paged KV cache read page
+// by page) gets of a sequential stream's bandwidth on `device`: pattern_efficiency of kv-gather
+// over that of sequential, at most 1. The operator model scales the spec's achievable off-chip
+// bandwidth (a STREAM-like measurement) by it, so the calibration of streams is kept and only the
+// gather's extra row misses are added.
+double gather_efficiency(const hw::MemoryDevice& device, std::uint64_t run_bytes);
+
 // Empties the cache (tests).
 void clear_pattern_efficiency_cache();
 

@@ -17,6 +17,8 @@
 // Decode attention, one new query token per sequence over a KV cache of `context` tokens:
 //   bytes  = KV cache: batch · kv_heads · context · head_dim · 2 (K and V) · kv bytes, + Q + O
 //   FLOPs  = 4 · batch · heads · context · head_dim
+//   paged KV cache of p tokens per page: the KV bytes are gathers of p·head_dim·kv bytes runs,
+//   at the fraction of a stream's off-chip bandwidth that memsim measures for such gathers
 //   MHA: kv_heads = heads; GQA: heads/kv_heads query heads share a K/V head (they form the rows of
 //   the MMA, so GQA uses group/64 of a 64-row MMA); MQA: kv_heads = 1. Split over the context
 //   (flash-decoding) so every unit streams.
@@ -64,6 +66,10 @@ struct DecodeAttentionShape {
   std::int64_t head_dim = 0;
   DType dtype = DType::bf16;      // query, output, and the MMA
   std::optional<DType> kv_dtype;  // KV cache; default: dtype
+  // Paged KV cache (vLLM's block size): tokens per page, whose keys (and values) of one K/V head
+  // are contiguous, page_tokens · head_dim · kv bytes; the pages lie anywhere. 0: one contiguous
+  // cache per sequence.
+  std::int64_t kv_page_tokens = 0;
 };
 
 OpCost decode_attention_cost(const hw::Accelerator& accelerator, const DecodeAttentionShape& shape,
@@ -77,6 +83,7 @@ struct MlaDecodeShape {
   std::int64_t rope_dim = 64;
   DType dtype = DType::bf16;
   std::optional<DType> kv_dtype;
+  std::int64_t kv_page_tokens = 0;  // paged latent cache: tokens per page (as DecodeAttentionShape)
 };
 
 OpCost mla_decode_cost(const hw::Accelerator& accelerator, const MlaDecodeShape& shape,

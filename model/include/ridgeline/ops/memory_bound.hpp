@@ -8,7 +8,8 @@
 //                at that cache instead (and nothing off-chip)
 //   bandwidth  = achievable bandwidth × row wave efficiency, where a row-wise kernel runs one row
 //   per
-//                block: rows / (⌈rows/units⌉ · units) of the units are busy (small m)
+//                block: rows / (⌈rows/units⌉ · units) of the units are busy (small m); off-chip
+//                also × the access pattern's efficiency (a paged KV cache's gathers, memsim)
 //   time       = max(compute, bytes / bandwidth) + latency of the level + kernel overhead
 //
 // The latency term is the Hockney model (T = λ + bytes/bandwidth; R. Hockney, Parallel Computing
@@ -44,8 +45,16 @@ struct StreamingKernel {
   double read_bytes = 0;
   double write_bytes = 0;
   double rows = 0;  // independent rows, one per block; 0 for fine-grained elementwise work
+  // Fraction of the off-chip level's achievable bandwidth that the kernel's access pattern gets
+  // (1: a stream; a gather of small pages less, as memsim measures: paged_kv_efficiency).
+  double offchip_efficiency = 1;
   std::vector<std::string> formula;  // derivation lines describing flops and bytes
 };
+
+// A paged KV cache read page by page: contiguous runs of `run_bytes` (one page of one K or V
+// head) at random places. The fraction of a stream's off-chip bandwidth such a gather gets on the
+// accelerator's memory device (memsim::gather_efficiency); 1 without a memory device.
+double paged_kv_efficiency(const hw::Accelerator& accelerator, double run_bytes);
 
 OpCost streaming_cost(const hw::Accelerator& accelerator, const StreamingKernel& kernel,
                       const Conditions& conditions = {});

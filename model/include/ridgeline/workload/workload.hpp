@@ -36,6 +36,9 @@ struct WorkloadSpec {
   DType weights = DType::bf16;
   DType activations = DType::bf16;
   DType kv = DType::bf16;
+  // Paged KV cache (vLLM's block size): tokens per page; 0: a contiguous cache per sequence.
+  // Decode attention then gathers pages, at the bandwidth memsim measures for such gathers.
+  std::int64_t kv_page = 0;
   Runtime runtime = Runtime::fused;
   // Reject lengths beyond the model's max_position_embeddings. Validation turns it off to replay
   // measurements that ran random-weight models past their trained length (the cost is the same).
