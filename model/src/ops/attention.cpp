@@ -43,6 +43,20 @@ void require_page(std::vector<InputProblem>& problems, const std::string& kind,
   }
 }
 
+// A paged cache of `page_tokens` tokens per page (0: contiguous), `token_bytes` per token of one
+// K/V head (or of the latent): the kernel reads runs of page_tokens · token_bytes at random places.
+void gather_pages(const hw::Accelerator& accelerator, std::int64_t page_tokens, double token_bytes,
+                  const std::string& run_of, bool derivation, StreamingKernel& kernel) {
+  if (page_tokens <= 0) return;
+  const double run = static_cast<double>(page_tokens) * token_bytes;
+  kernel.offchip_efficiency = paged_kv_efficiency(accelerator, run);
+  if (derivation) {
+    kernel.formula.push_back("paged cache: " + std::to_string(page_tokens) +
+                             " tokens per page → contiguous runs of " + fmt_bytes(run) + " " +
+                             run_of + ", gathered");
+  }
+}
+
 void require_group(std::vector<InputProblem>& problems, const std::string& kind, std::int64_t heads,
                    std::int64_t kv_heads) {
   if (heads >= 1 && kv_heads >= 1 && (kv_heads > heads || heads % kv_heads != 0)) {
@@ -315,9 +329,6 @@ OpCost decode_attention_cost(const hw::Accelerator& accelerator, const DecodeAtt
                       (kv_dtype != shape.dtype ? kDequantOpsPerElement * kv_elements : 0.0);
   kernel.read_bytes = kv_elements * kv_e + batch * heads * d * e;
   kernel.write_bytes = batch * heads * d * e;
-  const double page_run = static_cast<double>(shape.kv_page_tokens) * d * kv_e;
-  if (shape.kv_page_tokens > 0)
-    kernel.offchip_efficiency = paged_kv_efficiency(accelerator, page_run);
   if (conditions.derivation) {
     const std::string variant = kv_heads_count == shape.heads ? "MHA"
                                 : kv_heads_count == 1         ? "MQA"
@@ -333,12 +344,9 @@ OpCost decode_attention_cost(const hw::Accelerator& accelerator, const DecodeAtt
                       "bytes = KV cache 2·batch·kv_heads·context·head_dim·" + fmt(kv_e) + " = " +
                           fmt_bytes(kv_elements * kv_e) + " + Q and O",
                       "split over the context (flash-decoding) so that every unit streams"};
-    if (shape.kv_page_tokens > 0) {
-      kernel.formula.push_back("paged KV cache: " + std::to_string(shape.kv_page_tokens) +
-                               " tokens per page → contiguous runs of " + fmt_bytes(page_run) +
-                               " per K/V head, gathered");
-    }
   }
+  gather_pages(accelerator, shape.kv_page_tokens, d * kv_e, "per K/V head", conditions.derivation,
+               kernel);
   return streaming_cost(accelerator, kernel, conditions);
 }
 
@@ -375,9 +383,6 @@ OpCost mla_decode_cost(const hw::Accelerator& accelerator, const MlaDecodeShape&
                       (kv_dtype != shape.dtype ? kDequantOpsPerElement * latent_elements : 0.0);
   kernel.read_bytes = latent_elements * kv_e + batch * heads * latent * e;
   kernel.write_bytes = batch * heads * rank * e;
-  const double page_run = static_cast<double>(shape.kv_page_tokens) * latent * kv_e;
-  if (shape.kv_page_tokens > 0)
-    kernel.offchip_efficiency = paged_kv_efficiency(accelerator, page_run);
   if (conditions.derivation) {
     kernel.formula = {
         kind + ": batch " + std::to_string(shape.batch) + ", " + std::to_string(shape.heads) +
@@ -387,12 +392,9 @@ OpCost mla_decode_cost(const hw::Accelerator& accelerator, const MlaDecodeShape&
             fmt(kernel.flops),
         "bytes = latent cache batch·context·(rank + rope)·" + fmt(kv_e) + " = " +
             fmt_bytes(latent_elements * kv_e) + " + absorbed Q and O"};
-    if (shape.kv_page_tokens > 0) {
-      kernel.formula.push_back("paged latent cache: " + std::to_string(shape.kv_page_tokens) +
-                               " tokens per page → contiguous runs of " + fmt_bytes(page_run) +
-                               ", gathered");
-    }
   }
+  gather_pages(accelerator, shape.kv_page_tokens, latent * kv_e, "of the latent",
+               conditions.derivation, kernel);
   return streaming_cost(accelerator, kernel, conditions);
 }
 

@@ -1,9 +1,8 @@
 #pragma once
 // Back into the analytic model: the fraction of peak bandwidth an access pattern gets from a
-// memory device, as memsim measures it. The operator model multiplies an operator's HBM bytes by
-// 1 / efficiency for streams of that shape (sequential weights, strided tiles, gathers of
-// KV-cache pages of a given size), so that, e.g., a paged KV cache with small pages shows its
-// real cost.
+// memory device, as memsim measures it. The operator model scales the off-chip bandwidth of a
+// paged KV cache's gathers by gather_efficiency (below), so that a paged KV cache with small pages
+// shows its real cost; streams keep the spec's measured achievable bandwidth.
 //
 // Results are cached per (device file, pattern parameters): the first call simulates
 // `requests` requests (a few milliseconds), later ones are a lookup. Thread-safe.
