@@ -96,6 +96,13 @@ TEST_F(LoaderTest, ValidFixtureLoadsInSI) {
   EXPECT_DOUBLE_EQ(scale_up_bandwidth(accelerator), 18 * 25e9);
   EXPECT_DOUBLE_EQ(accelerator.overheads.kernel.value, 4e-6);
   EXPECT_DOUBLE_EQ(accelerator.overheads.host_launch.value, 9e-6);
+  ASSERT_TRUE(accelerator.overheads.profiled_kernel.has_value());
+  EXPECT_DOUBLE_EQ(accelerator.overheads.profiled_kernel->value, 1e-6);
+  // Optional: a spec without it loads, and only profiler timing asks for it.
+  json without = base_;
+  without["overheads"].erase("profiled_kernel");
+  EXPECT_FALSE(library.accelerator(write("test-gpu.json", without.dump()).string())
+                   .overheads.profiled_kernel.has_value());
 }
 
 // --- The bad-input classes, each named with file and JSON pointer. ---
@@ -133,6 +140,10 @@ TEST_F(LoaderTest, WrongRootType) {
 
 TEST_F(LoaderTest, MissingRequiredField) {
   expect_problem([](json& d) { d.erase("tdp"); }, "/tdp", "missing required field 'tdp'");
+  expect_problem([](json& d) { d["overheads"]["profiled_kernel"]["value"] = "1 GB"; },
+                 "/overheads/profiled_kernel/value", "expected a time");
+  expect_problem([](json& d) { d["overheads"]["profiled_kernel"]["value"] = "-1 us"; },
+                 "/overheads/profiled_kernel/value", "");
   expect_problem([](json& d) { d["overheads"].erase("kernel"); }, "/overheads/kernel",
                  "missing required field 'kernel'");
   expect_problem([](json& d) { d["memory"][2].erase("stacks"); }, "/memory/2/stacks",

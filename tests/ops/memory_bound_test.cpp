@@ -56,6 +56,22 @@ TEST(OpMemoryBound, TinyTensorsCostAboutOneLatencyPlusTheKernel) {
   EXPECT_NEAR(cost.time, 4.4e-6 + 2.0 * 4096 * 2 / 3.6e12, 1e-10);
 }
 
+TEST(OpMemoryBound, ProfilerTimingTakesTheFixedCostInsideTheKernel) {
+  const auto gpu = fixture();
+  Conditions profiled;
+  profiled.profiled = true;
+  // The same 4096-element GELU as a profiler records it: overheads.profiled_kernel 1 µs instead of
+  // the 4 µs kernel overhead (no launch latency), plus the 400 ns HBM latency and 4.6 ns of data.
+  const auto cost = elementwise_cost(gpu, Elementwise::gelu, {1, 4096, DType::bf16}, profiled);
+  EXPECT_NEAR(cost.overhead_time, 1e-6 + 400e-9, 1e-15);
+  EXPECT_NEAR(cost.time, 1.4e-6 + 2.0 * 4096 * 2 / 3.6e12, 1e-10);
+  // A spec that does not say what a profiled kernel costs cannot be compared that way.
+  auto without = gpu;
+  without.overheads.profiled_kernel.reset();
+  EXPECT_THROW(elementwise_cost(without, Elementwise::gelu, {1, 4096, DType::bf16}, profiled),
+               ModelError);
+}
+
 TEST(OpMemoryBound, WarmWorkingSetStreamsFromL2) {
   const auto gpu = fixture();
   Conditions warm;

@@ -133,7 +133,12 @@ TEST(OpRegistry, ParametersAreCheckedAndNamed) {
   EXPECT_EQ(params.dtype("dtype"), DType::bf16);
   EXPECT_FALSE(params.has("weight-dtype"));
   EXPECT_TRUE(conditions_from(params).host_timed);
+  EXPECT_FALSE(conditions_from(params).profiled);
   EXPECT_EQ(conditions_from(params).cache, CacheState::cold);
+  const auto profiled =
+      parse_params(gemm, {{"m", "2"}, {"n", "3"}, {"k", "4"}, {"timing", "profiler"}});
+  EXPECT_TRUE(conditions_from(profiled).profiled);
+  EXPECT_FALSE(conditions_from(profiled).host_timed);
 }
 
 TEST(OpRegistry, DtypeWithoutAPeakIsAModelError) {

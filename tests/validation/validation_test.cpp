@@ -66,6 +66,22 @@ TEST(Validation, RecordCountsOfTheShippedFiles) {
   EXPECT_EQ(counts["h100/decode"], 6u);
   EXPECT_EQ(counts["h100/prefill"], 4u);
   EXPECT_EQ(counts["h100/bandwidth"], 3u);
+  // h100-trace-kernels.json (scripts/trace_kernels.py over the two H100 profiler traces): GEMMs 5
+  // decode + 5 prefill shapes (4 per layer and the LM head), one prefill and one decode attention,
+  // RMSNorm 8×4096 (decode), 2048×4096 and 1×4096 (prefill), six add shapes (residual and
+  // rotary, decode and prefill), all with 32 or more calls except the LM head and last norm.
+  EXPECT_EQ(counts["h100-trace/gemm"], 10u);
+  EXPECT_EQ(counts["h100-trace/attention"], 1u);
+  EXPECT_EQ(counts["h100-trace/decode_attention"], 1u);
+  EXPECT_EQ(counts["h100-trace/rmsnorm"], 3u);
+  EXPECT_EQ(counts["h100-trace/add"], 6u);
+  // Profiler kernel durations, costed as a step costs them (inputs from HBM).
+  for (const auto& section : report().sections) {
+    if (section.id.rfind("h100-trace/", 0) != 0) continue;
+    for (const auto& record : section.records) {
+      EXPECT_EQ(record.conditions, "profiler, cold L2") << section.id << " #" << record.index;
+    }
+  }
   // The tensor-parallel GPT-3 layer: prefill and decode on 4× A100.
   EXPECT_EQ(counts["layer_tp4"], 2u);
   // Arrays without a section are listed, not silently dropped (collectives_multi_gpu is validated
@@ -127,6 +143,21 @@ TEST(Validation, UnknownAcceleratorsAreSkippedWithTheReason) {
     FAIL() << "expected InputError";
   } catch (const InputError& e) {
     EXPECT_EQ(e.problems().at(0).where, "/gemm/0/m");
+  }
+  // A timed attention record must say whether it is causal, as a boolean.
+  std::ofstream(dir / "m.json") << R"({"attention": [{"hw": "h100-sxm", "dtype": "bf16",
+      "batch": 1, "heads": 32, "seq": 2048, "head_dim": 128, "causal": "yes", "time_s": 8e-5}]})";
+  std::vector<SectionDef> attention;
+  for (const auto& def : builtin_sections()) {
+    if (def.id == "h100-trace/attention") attention.push_back(def);
+  }
+  ASSERT_EQ(attention.size(), 1u);
+  attention.front().file = "m.json";
+  try {
+    run_validation(dir, hw::SpecLibrary(RIDGELINE_HWSPECS_DIR), attention);
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.problems().at(0).where, "/attention/0/causal");
   }
   std::filesystem::remove_all(dir);
 }

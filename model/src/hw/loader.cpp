@@ -540,11 +540,14 @@ Accelerator accelerator_from_json(const json& document, const std::string& file,
   accelerator.tdp = reader.sourced_quantity(document, "", "tdp", Dimension::power);
   if (const auto* overheads = reader.require(document, "", "overheads");
       overheads != nullptr && reader.expect_object(*overheads, "/overheads")) {
-    reader.reject_unknown_keys(*overheads, "/overheads", {"kernel", "host_launch"});
+    reader.reject_unknown_keys(*overheads, "/overheads",
+                               {"kernel", "host_launch", "profiled_kernel"});
     accelerator.overheads.kernel =
         reader.sourced_quantity(*overheads, "/overheads", "kernel", Dimension::time);
     accelerator.overheads.host_launch =
         reader.sourced_quantity(*overheads, "/overheads", "host_launch", Dimension::time);
+    accelerator.overheads.profiled_kernel =
+        optional_sourced_time(reader, *overheads, "/overheads", "profiled_kernel");
   }
   if (const auto* energy = reader.optional(document, "energy")) {
     accelerator.energy = read_energy(reader, *energy, accelerator);

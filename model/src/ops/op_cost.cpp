@@ -60,6 +60,15 @@ double achieved_flops(const OpCost& cost) {
 }
 
 double kernel_overhead(const hw::Accelerator& accelerator, const Conditions& conditions) {
+  if (conditions.profiled) {
+    if (!accelerator.overheads.profiled_kernel) {
+      throw ModelError(accelerator.id +
+                       " has no overheads.profiled_kernel: its fixed cost inside a kernel's "
+                       "profiled duration is unknown, so profiler timing cannot be modelled; add "
+                       "it to the spec (docs/hwspecs.md) or use device timing");
+    }
+    return std::max(0.0, accelerator.overheads.profiled_kernel->value);
+  }
   const double kernel = std::max(0.0, accelerator.overheads.kernel.value);
   const double host =
       conditions.host_timed ? std::max(0.0, accelerator.overheads.host_launch.value) : 0.0;

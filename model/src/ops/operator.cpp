@@ -83,8 +83,9 @@ std::vector<ParamSpec> condition_params() {
           .defaults_to("cold"),
       choice_param("timing",
                    "device: kernel time (CUDA events, graphs); host: wall-clock around one call "
-                   "with a synchronize (adds the host launch overhead)",
-                   {"device", "host"})
+                   "with a synchronize (adds the host launch overhead); profiler: the kernel's "
+                   "own duration in a profiler trace (no launch latency)",
+                   {"device", "host", "profiler"})
           .defaults_to("device"),
   };
 }
@@ -93,6 +94,7 @@ Conditions conditions_from(const Params& params) {
   Conditions conditions;
   if (params.has("cache") && params.text("cache") == "warm") conditions.cache = CacheState::warm;
   if (params.has("timing") && params.text("timing") == "host") conditions.host_timed = true;
+  if (params.has("timing") && params.text("timing") == "profiler") conditions.profiled = true;
   return conditions;
 }
 

@@ -132,7 +132,10 @@ json accelerator_json(const hw::Accelerator& accelerator) {
           {"tdp_w", sourced(accelerator.tdp)},
           {"overheads_s",
            {{"kernel", sourced(accelerator.overheads.kernel)},
-            {"host_launch", sourced(accelerator.overheads.host_launch)}}}};
+            {"host_launch", sourced(accelerator.overheads.host_launch)},
+            {"profiled_kernel", accelerator.overheads.profiled_kernel
+                                    ? sourced(*accelerator.overheads.profiled_kernel)
+                                    : nlohmann::json(nullptr)}}}};
 }
 
 Table accelerator_list_table(const std::vector<hw::Accelerator>& accelerators) {
@@ -221,7 +224,12 @@ std::string accelerator_text(const hw::Accelerator& accelerator) {
   out << "Fixed costs: " << format_quantity(accelerator.overheads.kernel.value, Dimension::time)
       << " per kernel, "
       << format_quantity(accelerator.overheads.host_launch.value, Dimension::time)
-      << " more per host-timed call\n";
+      << " more per host-timed call";
+  if (accelerator.overheads.profiled_kernel) {
+    out << ", " << format_quantity(accelerator.overheads.profiled_kernel->value, Dimension::time)
+        << " inside a kernel's profiled duration";
+  }
+  out << "\n";
   out << "TDP: "
       << with_source(format_quantity(accelerator.tdp.value, Dimension::power),
                      accelerator.tdp.source)

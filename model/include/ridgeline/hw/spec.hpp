@@ -123,6 +123,9 @@ struct ComputeSpec {
 struct Overheads {
   Sourced<double> kernel;       // s per kernel, device side (CUDA events / graphs)
   Sourced<double> host_launch;  // s per call, host side launch + synchronize
+  // s per kernel inside the kernel's own duration as a profiler (CUPTI / Kineto) records it:
+  // ramp-up and tail, without the launch latency that CUDA events include. Optional.
+  std::optional<Sourced<double>> profiled_kernel;
 };
 
 // Energy figures of an accelerator (docs/hwspecs.md "energy"; the equation in docs/model.md):

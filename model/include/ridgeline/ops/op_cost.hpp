@@ -53,6 +53,10 @@ struct Conditions {
   // Timed on the host around one call with a synchronize: adds the accelerator's host launch +
   // synchronize overhead (overheads.host_launch) to the kernel's own fixed cost.
   bool host_timed = false;
+  // The kernel's own duration as a profiler (CUPTI / Kineto) records it: no launch latency, so the
+  // fixed cost is overheads.profiled_kernel instead of overheads.kernel (a spec without it cannot
+  // be compared this way: ModelError).
+  bool profiled = false;
   // Fill OpCost::derivation. Workload sweeps that evaluate millions of operators switch it off.
   bool derivation = true;
 };
@@ -72,8 +76,9 @@ std::string bound_name(const OpCost& cost, const hw::Accelerator& accelerator);
 // FLOP/s the operator achieves over its whole time (flops / time); 0 for a zero-time operator.
 double achieved_flops(const OpCost& cost);
 
-// The fixed cost of one kernel: overheads.kernel, plus overheads.host_launch when host-timed.
-// Zero-valued overheads (a spec without them) count as zero.
+// The fixed cost of one kernel: overheads.kernel, plus overheads.host_launch when host-timed;
+// overheads.profiled_kernel when profiled. Zero-valued overheads (a spec without them) count as
+// zero.
 double kernel_overhead(const hw::Accelerator& accelerator, const Conditions& conditions);
 
 // Operators that run one after the other (e.g. naive attention: QKᵀ, softmax, PV): FLOPs, bytes and

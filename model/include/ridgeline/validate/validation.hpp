@@ -120,9 +120,13 @@ std::int64_t count(const nlohmann::json& record, const SectionContext& context, 
                    const char* key);
 double number(const nlohmann::json& record, const SectionContext& context, std::size_t index,
               const char* key);
+// Reads a boolean field; throws InputError naming file and pointer when absent or not a boolean.
+bool flag(const nlohmann::json& record, const SectionContext& context, std::size_t index,
+          const char* key);
 std::string text(const nlohmann::json& record, const char* key);  // "" when absent
-// Conditions stated by the record: host wall-clock timing, and a flushed (cold) L2. Records that do
-// not flush run warm (repeated calls).
+// Conditions stated by the record: host wall-clock timing, and a cold L2 (an explicit "cache":
+// "cold" | "warm", else a timing text that says the L2 was flushed). Records that do not flush run
+// warm (repeated calls).
 ops::Conditions conditions(const nlohmann::json& record);
 std::string conditions_label(const ops::Conditions& conditions);
 }  // namespace record
