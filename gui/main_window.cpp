@@ -116,6 +116,7 @@ std::string cli_command(const Inputs& inputs) {
   command += " --weights " + std::string(dtype_name(spec.weights)) + " --activations " +
              std::string(dtype_name(spec.activations)) + " --kv " +
              std::string(dtype_name(spec.kv));
+  if (spec.kv_page > 0) command += " --kv-page " + std::to_string(spec.kv_page);
   if (spec.runtime == workload::Runtime::eager) command += " --runtime eager";
   return command;
 }

@@ -166,6 +166,14 @@ TEST(Knobs, WorkloadKnobs) {
   EXPECT_EQ(design.workload.kv, DType::fp8);
   EXPECT_EQ(knob_text(design, "weights"), "int4");
   EXPECT_EQ(knob_text(design, "batch"), "64");
+  // The paged KV cache: tokens per page, or 'contiguous' (0), so a sweep can set both side by side.
+  EXPECT_EQ(knob_text(design, "kv_page"), "contiguous");
+  apply_setting(design, "kv_page=16", test_library());
+  EXPECT_EQ(design.workload.kv_page, 16);
+  EXPECT_EQ(knob_text(design, "kv_page"), "16");
+  apply_setting(design, "kv_page=contiguous", test_library());
+  EXPECT_EQ(design.workload.kv_page, 0);
+  EXPECT_FALSE(find_knob("kv_page").numeric);  // names and counts: not an elasticity
 }
 
 TEST(Knobs, JsonPointerReachesAnySpecFieldThroughTheLoader) {
@@ -199,6 +207,9 @@ TEST(Knobs, ImpossibleDesignsNameTheKnob) {
   EXPECT_EQ(with("sram.capacity=100MiB"), "sram.capacity");  // over the 50 MiB L2
   EXPECT_EQ(with("context=1000000"), "context");             // beyond llama-3-8b's 8192 positions
   EXPECT_EQ(with("weights=int3"), "weights");
+  EXPECT_EQ(with("kv_page=0"), "kv_page");        // contiguous is 'contiguous', not 0
+  EXPECT_EQ(with("kv_page=1.5"), "kv_page");      // whole tokens
+  EXPECT_EQ(with("kv_page=2000000"), "kv_page");  // over check_spec's 2^20 tokens
   EXPECT_EQ(with("hbm.stackz=4"), "hbm.stackz");
   EXPECT_EQ(with("/memory/9/bandwidth=1TB/s"), "/memory/9/bandwidth");
   EXPECT_EQ(with("/memory/0/bandwidth=1TB"), "/memory/0/bandwidth");

@@ -103,7 +103,9 @@ TEST(GuiMainWindow, WorkloadPanelAgreesWithTheCli) {
   inputs.hw = "h200";
   inputs.spec.batch = 8;
   inputs.spec.context = 6000;
+  inputs.spec.kv_page = 16;  // the copied command must carry it, or the CLI prices another cache
   ASSERT_TRUE(window.setInputs(inputs)) << window.lastError().toStdString();
+  EXPECT_NE(cli_command(inputs).find(" --kv-page 16"), std::string::npos);
   const auto run =
       testing::run_cli(cli_command(inputs).substr(std::string("ridgeline ").size()) + " --json");
   ASSERT_EQ(run.code, 0) << run.err;

@@ -260,6 +260,33 @@ const std::vector<KnobEntry>& entries() {
     auto kv = dtype_knob("kv", "KV cache dtype (bf16, fp8, int8)", &workload::WorkloadSpec::kv);
     kv.get_text = [](const Design& design) { return std::string(dtype_name(design.workload.kv)); };
     list.push_back(std::move(kv));
+    // A name-valued knob, so that a sweep can put the contiguous cache beside page sizes.
+    KnobEntry kv_page{{"kv_page",
+                       "paged KV cache: tokens per page (vLLM block size), or 'contiguous'",
+                       KnobTarget::workload, Dimension::count, true, false, false}};
+    kv_page.set_text = [](Design& design, const std::string& text, const hw::SpecLibrary&) {
+      if (text == "contiguous") {
+        design.workload.kv_page = 0;
+        return;
+      }
+      double tokens = 0;
+      try {
+        tokens = parse_quantity(text, Dimension::count);
+      } catch (const UnitError& error) {
+        throw InputError("", "kv_page", error.what());
+      }
+      if (!(tokens >= 1) || tokens != std::round(tokens)) {
+        throw InputError(
+            "", "kv_page",
+            "expected 'contiguous' or a whole number of tokens per page, got '" + text + "'");
+      }
+      design.workload.kv_page = static_cast<std::int64_t>(tokens);
+    };
+    kv_page.get_text = [](const Design& design) {
+      return design.workload.kv_page == 0 ? std::string("contiguous")
+                                          : std::to_string(design.workload.kv_page);
+    };
+    list.push_back(std::move(kv_page));
     return list;
   }();
   return table;
