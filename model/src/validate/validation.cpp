@@ -78,18 +78,17 @@ std::string level_name_of_bound(const ops::OpCost& cost, const hw::Accelerator& 
 
 // A structural reading of a record's error: what the measurement implies for the resource the
 // model says binds.
-std::string explain(const ops::OpCost& cost, const hw::Accelerator& accelerator, double measured_s,
-                    DType compute_dtype) {
+std::string explain(const ops::OpCost& cost, const hw::Accelerator& accelerator,
+                    const ops::Conditions& conditions, double measured_s, DType compute_dtype) {
   switch (cost.bound.kind) {
-    case ops::BoundKind::overhead:
-      return "fixed costs dominate: the model's overhead " + fmt_time(cost.overhead_time) +
-             " (kernel " + fmt_time(accelerator.overheads.kernel.value) + ", host launch " +
-             fmt_time(accelerator.overheads.host_launch.value) + " when host-timed" +
-             (accelerator.overheads.profiled_kernel
-                  ? ", " + fmt_time(accelerator.overheads.profiled_kernel->value) +
-                        " in a profiled kernel"
-                  : std::string()) +
+    case ops::BoundKind::overhead: {
+      const char* fixed = conditions.profiled     ? "profiled kernel "
+                          : conditions.host_timed ? "kernel + host launch "
+                                                  : "kernel ";
+      return "fixed costs dominate: the model's overhead " + fmt_time(cost.overhead_time) + " (" +
+             fixed + fmt_time(ops::kernel_overhead(accelerator, conditions)) +
              ", latency, epilogue) against a measured " + fmt_time(measured_s) + " in total";
+    }
     case ops::BoundKind::compute: {
       const double peak = hw::supports(accelerator, compute_dtype)
                               ? hw::peak_rate(accelerator, compute_dtype)
@@ -178,10 +177,10 @@ const hw::Accelerator* start_record(const nlohmann::json& r, std::size_t index,
 
 // Predicted against measured, the bound, and what the measurement implies for it.
 void compare(RecordResult& result, const ops::OpCost& cost, const hw::Accelerator& accelerator,
-             double measured_s, DType dtype) {
+             const ops::Conditions& conditions, double measured_s, DType dtype) {
   set_result(result, cost.time, measured_s);
   result.bound = ops::bound_name(cost, accelerator);
-  result.explanation = explain(cost, accelerator, measured_s, dtype);
+  result.explanation = explain(cost, accelerator, conditions, measured_s, dtype);
 }
 
 // GEMM records: hw, dtype, m, n, k, optional batch; time_s and/or tflops.
@@ -243,7 +242,7 @@ std::vector<RecordResult> run_gemm(
       }
       result.label += ": model's best " + std::to_string(best_shape.m) + "×" +
                       std::to_string(best_shape.n) + "×" + std::to_string(best_shape.k);
-      compare(result, best, *accelerator, best.flops / (tflops * 1e12), *dtype);
+      compare(result, best, *accelerator, device, best.flops / (tflops * 1e12), *dtype);
       append_note(result.note,
                   "best over a 1024…16384 sweep of m, n, k compared with the "
                   "measured best");
@@ -279,7 +278,7 @@ std::vector<RecordResult> run_gemm(
       throw InputError(context.file, pointer(context, index, "time_s"),
                        "a GEMM record needs time_s or tflops");
     }
-    compare(result, cost, *accelerator, measured, *dtype);
+    compare(result, cost, *accelerator, conditions, measured, *dtype);
     append_note(result.note, calibration_note(*accelerator, *dtype,
                                               tflops > 0 ? tflops : cost.flops / measured / 1e12));
     results.push_back(std::move(result));
@@ -341,7 +340,7 @@ std::vector<RecordResult> run_streaming_op(
     if (!context_text.empty()) result.label += " (" + context_text + ")";
     if (contains(impl, "torch.compile")) append_note(result.note, "torch.compile (Triton) kernel");
     const double measured = record::number(r, context, index, "time_s");
-    compare(result, cost, *accelerator, measured, *dtype);
+    compare(result, cost, *accelerator, conditions, measured, *dtype);
     results.push_back(std::move(result));
   }
   return results;
@@ -390,7 +389,7 @@ std::vector<RecordResult> run_attention(
     const double measured = timed
                                 ? record::number(r, context, index, "time_s")
                                 : cost.flops / (record::number(r, context, index, "tflops") * 1e12);
-    compare(result, cost, *accelerator, measured, *dtype);
+    compare(result, cost, *accelerator, conditions, measured, *dtype);
     results.push_back(std::move(result));
   }
   return results;
@@ -425,7 +424,8 @@ std::vector<RecordResult> run_decode_attention(
                    std::to_string(shape.heads) + "/" + std::to_string(shape.kv_heads) + " ctx" +
                    std::to_string(shape.context) + " d" + std::to_string(shape.head_dim);
     const auto cost = ops::decode_attention_cost(*accelerator, shape, conditions);
-    compare(result, cost, *accelerator, record::number(r, context, index, "time_s"), *dtype);
+    compare(result, cost, *accelerator, conditions, record::number(r, context, index, "time_s"),
+            *dtype);
     results.push_back(std::move(result));
   }
   return results;
@@ -470,7 +470,8 @@ std::vector<RecordResult> run_bandwidth(
     kernel.read_bytes = bytes * read_share;
     kernel.write_bytes = bytes - kernel.read_bytes;
     const auto cost = ops::streaming_cost(*accelerator, kernel, conditions);
-    compare(result, cost, *accelerator, record::number(r, context, index, "time_s"), DType::fp32);
+    compare(result, cost, *accelerator, conditions, record::number(r, context, index, "time_s"),
+            DType::fp32);
     result.note = "the spec's off-chip achievable fraction is a STREAM triad (calibration check)";
     results.push_back(std::move(result));
   }
@@ -786,9 +787,13 @@ std::string render_markdown(const Report& report) {
           escape_markdown(worst) + " |\n";
   }
   const auto overall = gemm_overall(report);
-  md += "\n**All GEMM records** (sections gemm, batched_gemm, gemm_best_of_sweep, h100/gemm): " +
-        std::to_string(overall.evaluated) + " evaluated, median |error| " + stats_cell(overall) +
-        ", worst " + fmt_abs_pct(overall.worst_abs) + ".\n\n";
+  std::string gemm_sections;
+  for (const auto& section : report.sections) {
+    if (is_gemm_section(section)) gemm_sections += (gemm_sections.empty() ? "" : ", ") + section.id;
+  }
+  md += "\n**All GEMM records** (sections " + gemm_sections +
+        "): " + std::to_string(overall.evaluated) + " evaluated, median |error| " +
+        stats_cell(overall) + ", worst " + fmt_abs_pct(overall.worst_abs) + ".\n\n";
 
   md += "## Per accelerator\n\n";
   md +=
