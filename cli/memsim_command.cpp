@@ -133,6 +133,8 @@ void run_memsim(const MemsimArgs& a) {
     std::cout << report::render_csv(memsim::summary_csv(result));
   } else {
     std::cout << result.device_name << "\n\n" << report::render_text(memsim::summary_table(result));
+    std::cout << "\nWhat bounds it (least time of each resource's busiest instance; * binds):\n"
+              << report::render_text(memsim::limits_table(result));
     if (a.channels) std::cout << "\n" << report::render_text(memsim::channel_table(result));
   }
 }

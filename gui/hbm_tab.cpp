@@ -21,6 +21,7 @@
 #include "ridgeline/base/units.hpp"
 #include "ridgeline/memsim/device.hpp"
 #include "ridgeline/memsim/pattern.hpp"
+#include "ridgeline/memsim/report.hpp"
 
 namespace ridgeline::gui {
 
@@ -296,8 +297,8 @@ void HbmTab::showResults() {
                  std::move(bars), first.peak_bandwidth,
                  q("peak " + format_quantity(first.peak_bandwidth, Dimension::bandwidth)),
                  QColor(0x00, 0x72, 0xB2));
-  const QStringList headers{"pattern",      "bandwidth", "efficiency", "row hit",
-                            "row conflict", "read p50",  "read p99",   "refresh"};
+  const QStringList headers{"pattern",  "bandwidth", "efficiency", "row hit", "row conflict",
+                            "read p50", "read p99",  "refresh",    "bound"};
   table_->clear();
   table_->setColumnCount(static_cast<int>(headers.size()));
   table_->setHorizontalHeaderLabels(headers);
@@ -313,6 +314,7 @@ void HbmTab::showResults() {
         q(format_quantity(r.read_latency.p50, Dimension::time)),
         q(format_quantity(r.read_latency.p99, Dimension::time)),
         q(format_number(100 * r.refresh_time_fraction, 3) + "%"),
+        q(memsim::bound_summary(r, false)),
     };
     for (int c = 0; c < cells.size(); ++c) {
       auto* item = new QTableWidgetItem(cells[c]);

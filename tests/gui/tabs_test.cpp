@@ -28,6 +28,9 @@ TEST(GuiHbmTab, RunsEveryPatternInTheBackground) {
     // Achieved bandwidth is positive and never above the device's peak.
     EXPECT_GT(run.result.bandwidth, 0) << run.pattern;
     EXPECT_LE(run.result.bandwidth, run.result.peak_bandwidth) << run.pattern;
+    // The table's "bound" column: the model's limits, whose least times never exceed the run.
+    ASSERT_FALSE(run.result.limits.empty()) << run.pattern;
+    EXPECT_LE(run.result.limits[run.result.bound].reached, 1.0) << run.pattern;
   }
 }
 

@@ -32,6 +32,14 @@ TEST(MemsimCli, JsonContract) {
               j["bandwidth"].get<double>() / j["peak_bandwidth"].get<double>(), 1e-12);
   for (const char* key : {"mean", "p50", "p99"}) EXPECT_TRUE(j["read_latency_s"].contains(key));
   EXPECT_EQ(j["channels"].size(), 1u);
+  // What bounds it: a sequential stream on the data bus; every limit names its resource.
+  EXPECT_EQ(j["bound"], "data_bus");
+  ASSERT_FALSE(j["limits"].empty());
+  for (const auto& l : j["limits"]) {
+    for (const char* key : {"resource", "name", "busiest", "min_time_s", "ceiling", "reached"}) {
+      EXPECT_TRUE(l.contains(key)) << key;
+    }
+  }
   EXPECT_TRUE(r.err.empty()) << "no progress bar when stderr is not a terminal: " << r.err;
 }
 

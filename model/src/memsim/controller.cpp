@@ -600,6 +600,8 @@ void Controller::issue(Cmd cmd, int b, std::int64_t now, Slot* slot) {
   switch (cmd) {
     case Cmd::act:
       ++stats.commands.act;
+      ++pc.acts;
+      ++bank.acts;
       open_row(bank, b, slot != nullptr ? slot->row : 0);
       bank.hits = 0;
       bank.act_time = now;
@@ -629,12 +631,15 @@ void Controller::issue(Cmd cmd, int b, std::int64_t now, Slot* slot) {
       if (cmd == Cmd::wr) ++stats.commands.wr;
       if (cmd == Cmd::wra) ++stats.commands.wra;
       ++stats.bursts;
+      ++pc.bursts;
       ++bank.hits;
       if (pc.any_column && pc.last_write != write) {
         ++stats.turnarounds;
         // Nominal data-bus time lost to the switch: the turnaround less the burst.
-        stats.turnaround_cycles +=
+        const std::int64_t lost =
             write ? std::max<std::int64_t>(0, t.RTW - t.burst) : t.CWL + t.WTR_S;
+        stats.turnaround_cycles += lost;
+        pc.turnaround_cycles += lost;
       }
       pc.any_column = true;
       pc.last_write = write;
@@ -720,6 +725,7 @@ void Controller::issue_refresh(const RefreshJob& job, Cmd cmd, std::int64_t now)
   }
   if (cmd == Cmd::ref) {
     ++stats.commands.ref;
+    ++pc.refreshes;
     for (int b = first; b < first + banks_per_pc; ++b) {
       auto& bank = banks[static_cast<std::size_t>(b)];
       bank.next_act = std::max(bank.next_act, now + t.RFC);

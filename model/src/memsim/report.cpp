@@ -54,6 +54,18 @@ nlohmann::json result_json(const Result& r) {
                         {"REF", k.ref},
                         {"REFpb", k.refpb}}},
                       {"channels", channels}};
+  nlohmann::json limits = nlohmann::json::array();
+  for (const auto& l : r.limits) {
+    limits.push_back({{"resource", l.key},
+                      {"name", l.resource},
+                      {"busiest", l.detail},
+                      {"min_time_s", static_cast<double>(l.min_cycles) * r.tCK},
+                      {"ceiling", l.ceiling},
+                      {"reached", l.reached}});
+  }
+  json["limits"] = std::move(limits);
+  json["bound"] =
+      r.limits.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.limits[r.bound].key);
   if (r.cache) {
     json["cache"] = {{"accesses", r.cache->accesses},
                      {"hits", r.cache->hits},
@@ -68,6 +80,8 @@ namespace {
 std::string pct(double fraction) {
   return format_number(100 * fraction, 3) + " %";
 }
+// Below this share of its ceiling, no resource is busy enough to be called the bound.
+constexpr double kBoundShare = 0.75;
 std::string count(std::uint64_t n) {
   return std::to_string(n);
 }
@@ -103,6 +117,7 @@ report::Table summary_table(const Result& r) {
   row("commands RD/WR/RDA/WRA",
       count(k.rd) + " / " + count(k.wr) + " / " + count(k.rda) + " / " + count(k.wra));
   row("commands REF/REFpb", count(k.ref) + " / " + count(k.refpb));
+  if (!r.limits.empty()) row("bound", bound_summary(r, true));
   row("energy", format_number(r.energy * 1e6, 4) + " uJ");
   if (r.cache) {
     row("cache hit rate",
@@ -120,6 +135,34 @@ report::Table channel_table(const Result& r) {
     t.rows.push_back({std::to_string(c.channel), count(c.reads), count(c.writes),
                       format_quantity(std::max(c.bandwidth, 1.0), Dimension::bandwidth),
                       pct(c.utilisation)});
+  }
+  return t;
+}
+
+std::string bound_summary(const Result& r, bool with_ceiling) {
+  if (r.limits.empty()) return "-";
+  const auto& b = r.limits[r.bound];
+  if (b.reached < kBoundShare) {
+    return "none near its ceiling (the busiest, " + b.resource + ", at " + pct(b.reached) +
+           (with_ceiling ? "): queueing or the front end (queue depth, issue width, trace "
+                           "timestamps) sets the pace"
+                         : "): queueing / front end");
+  }
+  return b.resource + ": " + pct(b.reached) +
+         (with_ceiling ? " of its " + format_quantity(b.ceiling, Dimension::bandwidth) + " ceiling"
+                       : std::string());
+}
+
+report::Table limits_table(const Result& r) {
+  report::Table t;
+  t.headers = {"resource", "busiest instance's work", "least time", "ceiling", "reached"};
+  t.align = {report::Align::left, report::Align::left, report::Align::right, report::Align::right,
+             report::Align::right};
+  for (std::size_t i = 0; i < r.limits.size(); ++i) {
+    const auto& l = r.limits[i];
+    t.rows.push_back({l.resource + (i == r.bound ? " *" : ""), l.detail,
+                      format_quantity(static_cast<double>(l.min_cycles) * r.tCK, Dimension::time),
+                      format_quantity(l.ceiling, Dimension::bandwidth), pct(l.reached)});
   }
   return t;
 }
@@ -146,7 +189,9 @@ report::Table summary_csv(const Result& r) {
                "refresh_time_fraction",
                "turnaround_time_fraction",
                "channel_imbalance",
-               "energy_j"};
+               "energy_j",
+               "bound",
+               "bound_ceiling"};
   const auto n = [](double v) { return format_number(v, 6); };
   t.rows.push_back({r.device_id,
                     std::to_string(r.stacks),
@@ -168,7 +213,9 @@ report::Table summary_csv(const Result& r) {
                     n(r.refresh_time_fraction),
                     n(r.turnaround_time_fraction),
                     n(r.channel_imbalance),
-                    n(r.energy)});
+                    n(r.energy),
+                    r.limits.empty() ? std::string() : r.limits[r.bound].key,
+                    r.limits.empty() ? std::string() : n(r.limits[r.bound].ceiling)});
   return t;
 }
 

@@ -10,6 +10,7 @@
 #include "ridgeline/base/units.hpp"
 #include "ridgeline/memsim/cache.hpp"
 #include "ridgeline/memsim/controller.hpp"
+#include "ridgeline/memsim/limits.hpp"
 #include "ridgeline/memsim/mapping.hpp"
 #include "ridgeline/memsim/memsim.hpp"
 
@@ -737,6 +738,7 @@ Result simulate(const DeviceModel& model, const Options& options, RequestSource&
                  model.energy_write +
              static_cast<double>(r.commands.act) * static_cast<double>(model.row_bits) *
                  model.energy_activate;
+  r.limits = resource_limits(model, ctrls, r.bytes, r.cycles, r.bound);
   if (front.cache()) r.cache = front.cache()->stats();
   r.threaded_bursts = threaded_bursts;
   return r;

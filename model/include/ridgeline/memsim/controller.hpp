@@ -44,6 +44,7 @@ struct BankState {
   std::int64_t act_time = -kNever;
   std::int32_t hits = 0;                    // column accesses since the row was opened
   std::int32_t pc = 0, sid = 0, group = 0;  // indices into the controller's state vectors
+  std::uint64_t acts = 0;                   // ACTs issued (for the run's limits, limits.cpp)
 };
 
 struct GroupState {  // bank group (within a stack ID)
@@ -60,6 +61,10 @@ struct PcState {
   bool any_column = false;
   int refresh_bank = 0;              // next bank of per-bank refresh
   std::int64_t refresh_blocked = 0;  // cycles blocked by refresh
+  // Work done, for the run's limits (limits.cpp): ACTs, bursts, all-bank REFs, and the nominal
+  // data-bus cycles lost to read/write turnarounds.
+  std::uint64_t acts = 0, bursts = 0, refreshes = 0;
+  std::int64_t turnaround_cycles = 0;
 };
 
 struct RefreshJob {

@@ -91,6 +91,18 @@ struct ChannelStats {
   double utilisation = 0;  // data-bus busy fraction
 };
 
+// What bounds a run (docs/model.md "What bounds a run"): for one kind of resource, the least
+// time its busiest instance needs for the commands the run gave it. The run cannot be shorter than
+// any of them, so each gives a bandwidth ceiling; the largest least time binds.
+struct ResourceLimit {
+  std::string key;       // data_bus | activation | bank_cycle | command_bus | row_bus | column_bus
+  std::string resource;  // "activation window (tRRD_S, tFAW)"
+  std::string detail;    // the work on the busiest instance: "pseudo-channel 3: 31250 ACT ..."
+  std::uint64_t min_cycles = 0;
+  double ceiling = 0;  // bytes/s: the run's bytes over min_cycles
+  double reached = 0;  // min_cycles / the run's cycles: the achieved share of the ceiling (<= 1)
+};
+
 struct CacheStats {
   std::uint64_t accesses = 0, hits = 0, misses = 0, writebacks = 0;
   double hit_rate = 0;
@@ -122,6 +134,8 @@ struct Result {
   double channel_imbalance = 0;  // max / mean bytes per channel
   double energy = 0;             // joules
   std::vector<ChannelStats> channels;
+  std::vector<ResourceLimit> limits;
+  std::size_t bound = 0;  // index in limits of the largest least time
   std::optional<CacheStats> cache;
   // How the run went, not what it found (not reported): what the front end handed to
   // controllers on worker threads before the run went on serially, in bursts (0: serial).
