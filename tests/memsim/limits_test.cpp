@@ -59,6 +59,8 @@ TEST(MemsimLimits, SequentialReadsAreBoundByTheDataBus) {
   EXPECT_EQ(r.limits[r.bound].key, "data_bus");
   EXPECT_LE(bus.reached, 1.0);
   EXPECT_GT(bus.reached, 0.95);
+  // The reference's front end hands over one request a cycle: 20 000 cycles at least.
+  EXPECT_EQ(limit(r, "front_end").min_cycles, 20'000u);
   // Row hits: one ACT per 2 KiB row (32 bursts), so the activation window is far from binding.
   EXPECT_LT(limit(r, "activation").reached, 0.3);
 }

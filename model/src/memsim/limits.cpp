@@ -21,6 +21,8 @@ std::string cycles_text(std::int64_t n) {
 //   bank cycle (per bank): (n − 1) · tRC between its n ACTs
 //   command buses (per controller): one command a cycle on a single bus; with dual issue, the row
 //     bus's half cycles (ACT act_bus, PRE/PREA/REF pre_bus) / 2, and one column command a cycle
+//   front end: ⌈bursts / issue width⌉ (it hands at most issue-width bursts to the controllers a
+//     cycle)
 std::vector<ResourceLimit> resource_limits(const DeviceModel& model,
                                            const std::vector<std::unique_ptr<Controller>>& ctrls,
                                            std::uint64_t bytes, std::uint64_t cycles,
@@ -103,6 +105,13 @@ std::vector<ResourceLimit> resource_limits(const DeviceModel& model,
         static_cast<double>(least) / static_cast<double>(std::max<std::uint64_t>(cycles, 1));
     limits.push_back(std::move(limit));
   };
+  if (model.controller.issue_width > 0) {
+    const auto bursts =
+        static_cast<std::int64_t>(bytes / static_cast<std::uint64_t>(model.geometry.burst_bytes));
+    const std::int64_t width = model.controller.issue_width;
+    add("front_end", "front end (issue width)", (bursts + width - 1) / width,
+        std::to_string(bursts) + " bursts, at most " + std::to_string(width) + " a cycle");
+  }
   add("data_bus", "data bus (bursts, turnarounds, refresh)", bus, bus_detail);
   add("activation", "activation window (tRRD_S, tFAW)", act, act_detail);
   add("bank_cycle", "bank cycle (tRC)", bank, bank_detail);

@@ -95,7 +95,8 @@ struct ChannelStats {
 // time its busiest instance needs for the commands the run gave it. The run cannot be shorter than
 // any of them, so each gives a bandwidth ceiling; the largest least time binds.
 struct ResourceLimit {
-  std::string key;       // data_bus | activation | bank_cycle | command_bus | row_bus | column_bus
+  // front_end | data_bus | activation | bank_cycle | command_bus | row_bus | column_bus
+  std::string key;
   std::string resource;  // "activation window (tRRD_S, tFAW)"
   std::string detail;    // the work on the busiest instance: "pseudo-channel 3: 31250 ACT ..."
   std::uint64_t min_cycles = 0;
