@@ -18,6 +18,10 @@ the count, min and max kept. Usage:
 
   scripts/trace_kernels.py OUT.json TRACE.json[.gz] ...
 
+Each trace also gives one step record (arrays `decode` and `prefill`, from its attention shapes):
+`step_s` / `ttft_s` = the GPU's busy time (every kernel and memset duration summed), with the
+step's wall time and kernel count beside it; the model is taken from the trace's file name.
+
 The output is deterministic for the same traces (records sorted, no time stamps).
 """
 import gzip
@@ -100,6 +104,29 @@ def records_of(path):
         groups[(key, dtype)].append((total, [n for _, n in kernels]))
     out = defaultdict(list)
     trace_name = Path(path).name
+    gpu = [e for e in events if e.get("cat") in ("kernel", "gpu_memset", "gpu_memcpy")]
+    busy = sum(e["dur"] for e in gpu)
+    wall = max(e["ts"] + e["dur"] for e in gpu) - min(e["ts"] for e in gpu)
+    model = next((m for m in ("llama-3-8b", "llama-2-7b", "llama-3-70b") if m in trace_name), None)
+    attention = [(key, dtype) for (key, dtype) in groups if key[0] in ("attention", "decode_attention")]
+    if model and len(attention) == 1:
+        (kind, fields), dtype = attention[0]
+        shape = dict(fields)
+        step = {"hw": "h100-sxm" if "H100" in device else device, "model": model, "weights": dtype,
+                "batch": shape["batch"]}
+        if kind == "decode_attention":
+            step.update({"context": shape["context"], "step_s": busy * 1e-6})
+        else:
+            step.update({"prompt": shape["seq"], "ttft_s": busy * 1e-6})
+        step.update({
+            "wall_s": wall * 1e-6,
+            "kernels": sum(1 for e in gpu if e.get("cat") == "kernel"),
+            "trace": trace_name,
+            "method": ("plain PyTorch eager (an HF-style Llama), one step in the PyTorch profiler: "
+                       "the GPU's busy time, every kernel duration summed (CUPTI: no launch "
+                       "latency); wall_s is the step's span"),
+        })
+        out["decode" if kind == "decode_attention" else "prefill"].append(step)
     for ((array, fields), dtype), samples in groups.items():
         times = [t for t, _ in samples]
         record = {"hw": "h100-sxm" if "H100" in device else device, "dtype": dtype}

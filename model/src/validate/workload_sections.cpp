@@ -56,6 +56,7 @@ struct Case {
   std::string model;
   workload::WorkloadSpec spec;
   std::string note;
+  bool profiled = false;  // the GPU's busy time in a profiler trace: kernels without launch gaps
 };
 
 RecordResult skipped(std::size_t index, const std::string& hw, std::string reason) {
@@ -123,6 +124,13 @@ std::optional<Case> read_case(const json& record, std::size_t index, const Secti
     s.runtime = workload::Runtime::eager;
     c.note += (c.note.empty() ? "" : "; ") + std::string("eager PyTorch runtime (per the method)");
   }
+  c.profiled = about.find("PyTorch profiler") != std::string::npos;
+  if (c.profiled && record.contains("wall_s") && record.contains("kernels")) {
+    c.note += (c.note.empty() ? "" : "; ") + std::string("GPU busy time of ") +
+              std::to_string(record::count(record, context, index, "kernels")) +
+              " kernels; the step's wall time was " +
+              format_quantity(record::number(record, context, index, "wall_s"), Dimension::time);
+  }
   s.batch = record.contains("batch") ? record::count(record, context, index, "batch") : 1;
   if (phase == workload::Phase::decode) {
     if (record.contains("context")) {
@@ -160,7 +168,10 @@ RecordResult evaluate(const Case& c, std::size_t index, const SectionContext& co
   try {
     const auto accelerator = context.library.accelerator(c.hw);
     const auto model = workload::load_model_config(c.model);
-    const auto analysis = workload::analyze(accelerator, workload::build_workload(model, c.spec));
+    workload::AnalysisOptions options;
+    options.profiled = c.profiled;
+    const auto analysis =
+        workload::analyze(accelerator, workload::build_workload(model, c.spec), options);
     set_result(result,
                c.spec.phase == workload::Phase::prefill ? analysis.ttft : analysis.step_time,
                measured_s);
@@ -374,6 +385,10 @@ std::vector<SectionDef> workload_sections() {
        "measurements-h100.json", "decode", "", run_decode},
       {"h100/prefill", "Prefill, H100 SXM (measured here, CUDA graphs)", "measurements-h100.json",
        "prefill", "", run_prefill},
+      {"h100-trace/decode", "Eager decode step, H100 SXM: GPU busy time in the profiler trace",
+       "h100-trace-kernels.json", "decode", "", run_decode},
+      {"h100-trace/prefill", "Eager prefill, H100 SXM: GPU busy time in the profiler trace",
+       "h100-trace-kernels.json", "prefill", "", run_prefill},
       {"layer_tp4",
        "GPT-3 layer, tensor parallel over 4× A100 (per-operator sum incl. all-reduces)",
        "measurements.json", "transformer_layer_tp4", "", run_layer_tp4},

@@ -49,6 +49,7 @@ Analysis analyze(const hw::Accelerator& accelerator, const Workload& workload,
   ops::Conditions conditions;
   conditions.derivation = options.derivation;
   conditions.host_timed = options.host_timed;
+  conditions.profiled = options.profiled;
   // Kernels of one step run back to back on one stream; each operator's own time already holds its
   // fixed kernel cost, so the critical path of a single-stream schedule is the sum.
   for (const auto vertex : order) {

@@ -108,6 +108,8 @@ struct AnalysisOptions {
   // Each operator timed alone on the host (launch + synchronize around it), as validation records
   // of separately timed operators were; a real step runs its kernels back to back.
   bool host_timed = false;
+  // Kernel durations as a profiler records them (no launch latency): the GPU's busy time.
+  bool profiled = false;
 };
 
 // The resource with the largest share of the step time (Analysis::bound_share): "compute", a memory
