@@ -107,7 +107,10 @@ def records_of(path):
     gpu = [e for e in events if e.get("cat") in ("kernel", "gpu_memset", "gpu_memcpy")]
     busy = sum(e["dur"] for e in gpu)
     wall = max(e["ts"] + e["dur"] for e in gpu) - min(e["ts"] for e in gpu)
-    model = next((m for m in ("llama-3-8b", "llama-2-7b", "llama-3-70b") if m in trace_name), None)
+    # The model: the longest shipped model id (traces/models/) that the trace's file name holds.
+    shipped = sorted((f.stem for f in (Path(__file__).resolve().parent.parent / "traces" /
+                                       "models").glob("*.json")), key=len, reverse=True)
+    model = next((m for m in shipped if m in trace_name), None)
     attention = [(key, dtype) for (key, dtype) in groups if key[0] in ("attention", "decode_attention")]
     if model and len(attention) == 1:
         (kind, fields), dtype = attention[0]

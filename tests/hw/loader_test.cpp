@@ -143,7 +143,7 @@ TEST_F(LoaderTest, MissingRequiredField) {
   expect_problem([](json& d) { d["overheads"]["profiled_kernel"]["value"] = "1 GB"; },
                  "/overheads/profiled_kernel/value", "expected a time");
   expect_problem([](json& d) { d["overheads"]["profiled_kernel"]["value"] = "-1 us"; },
-                 "/overheads/profiled_kernel/value", "");
+                 "/overheads/profiled_kernel/value", "negative value");
   expect_problem([](json& d) { d["overheads"].erase("kernel"); }, "/overheads/kernel",
                  "missing required field 'kernel'");
   expect_problem([](json& d) { d["memory"][2].erase("stacks"); }, "/memory/2/stacks",
