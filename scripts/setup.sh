@@ -11,7 +11,7 @@ packages=(build-essential cmake ninja-build ccache pkg-config
           libboost-graph-dev libeigen3-dev nlohmann-json3-dev libcli11-dev
           libgtest-dev libgmock-dev libbenchmark-dev
           qt6-base-dev qt6-svg-dev libgl-dev
-          librsvg2-bin clang-format)
+          zlib1g-dev librsvg2-bin clang-format)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

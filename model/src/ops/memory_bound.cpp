@@ -255,4 +255,32 @@ OpCost elementwise_cost(const hw::Accelerator& accelerator, Elementwise op, cons
   return streaming_cost(accelerator, kernel, conditions);
 }
 
+OpCost pointwise_cost(const hw::Accelerator& accelerator, const PointwiseShape& shape,
+                      const Conditions& conditions) {
+  if (!(shape.elements >= 1) || !(shape.read_elements >= 0) || !(shape.flops_per_element >= 0)) {
+    throw InputError("", "--elements",
+                     "pointwise: expected at least one element written and non-negative reads and "
+                     "FLOPs, got " +
+                         fmt(shape.elements) + " written, " + fmt(shape.read_elements) + " read, " +
+                         fmt(shape.flops_per_element) + " FLOP/element");
+  }
+  const double in = dtype_bytes(shape.dtype), out = dtype_bytes(shape.out_dtype);
+  StreamingKernel kernel;
+  kernel.kind = "pointwise";
+  kernel.flops = shape.flops_per_element * shape.elements;
+  kernel.vector_ops = kernel.flops;
+  kernel.read_bytes = shape.read_elements * in;
+  kernel.write_bytes = shape.elements * out;
+  if (conditions.derivation) {
+    kernel.formula = {
+        "pointwise: " + fmt(shape.elements) + " elements written (" +
+            std::string(dtype_name(shape.out_dtype)) + "), " + fmt(shape.read_elements) +
+            " read (" + std::string(dtype_name(shape.dtype)) + ")",
+        "FLOPs = " + fmt(shape.flops_per_element) + "·elements = " + fmt(kernel.flops),
+        "bytes = " + fmt(shape.read_elements) + "·" + fmt(in) + " read + " + fmt(shape.elements) +
+            "·" + fmt(out) + " written"};
+  }
+  return streaming_cost(accelerator, kernel, conditions);
+}
+
 }  // namespace ridgeline::ops

@@ -131,6 +131,34 @@ class ElementwiseKind : public OperatorKind {
   std::string description_;
 };
 
+class PointwiseKind : public OperatorKind {
+ public:
+  std::string name() const override { return "pointwise"; }
+  std::string description() const override {
+    return "Any pointwise kernel (cast, copy, fill, arithmetic): elements written and read";
+  }
+  std::vector<ParamSpec> params() const override {
+    return {
+        count_param("elements", "elements written").require(),
+        count_param("read-elements",
+                    "elements read, summed over the inputs (a broadcast operand counts its own "
+                    "size); default: none (a fill)"),
+        dtype_default("dtype of the inputs"),
+        dtype_param("out-dtype", "dtype of the output; default: --dtype"),
+        count_param("flops-per-element", "vector ops per element written").defaults_to("1"),
+    };
+  }
+  OpCost cost(const hw::Accelerator& accelerator, const Params& params) const override {
+    PointwiseShape shape;
+    shape.elements = static_cast<double>(params.count("elements"));
+    shape.read_elements = static_cast<double>(params.count_or("read-elements", 0));
+    shape.dtype = params.dtype("dtype");
+    shape.out_dtype = params.dtype_or("out-dtype", shape.dtype);
+    shape.flops_per_element = static_cast<double>(params.count("flops-per-element"));
+    return pointwise_cost(accelerator, shape, conditions_from(params));
+  }
+};
+
 class AttentionKind : public OperatorKind {
  public:
   std::string name() const override { return "attention"; }
@@ -249,6 +277,7 @@ void register_builtin_kinds(OperatorRegistry& registry) {
                                                  "Residual add x + y on m×n"));
   registry.add(std::make_unique<ElementwiseKind>(Elementwise::rope, "rope",
                                                  "Rotary position embedding on m tokens × n"));
+  registry.add(std::make_unique<PointwiseKind>());
   registry.add(std::make_unique<AttentionKind>());
   registry.add(std::make_unique<DecodeAttentionKind>());
   registry.add(std::make_unique<MlaDecodeKind>());

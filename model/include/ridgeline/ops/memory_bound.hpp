@@ -89,4 +89,18 @@ enum class Elementwise {
 OpCost elementwise_cost(const hw::Accelerator& accelerator, Elementwise op, const RowShape& shape,
                         const Conditions& conditions = {}, std::int64_t rope_head_dim = 128);
 
+// A pointwise kernel of any kind (casts, copies, fills, arithmetic with broadcast operands, as a
+// profiler trace shows them): `elements` written in `out_dtype`, `read_elements` read in `dtype`
+// (the sum over its inputs of each one's own element count, so a broadcast operand counts once),
+// `flops_per_element` vector ops per element written.
+struct PointwiseShape {
+  double elements = 0;
+  double read_elements = 0;
+  DType dtype = DType::bf16;
+  DType out_dtype = DType::bf16;
+  double flops_per_element = 1;
+};
+OpCost pointwise_cost(const hw::Accelerator& accelerator, const PointwiseShape& shape,
+                      const Conditions& conditions = {});
+
 }  // namespace ridgeline::ops
