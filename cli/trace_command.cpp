@@ -21,6 +21,7 @@ struct TraceOptions {
   std::string hw;
   std::string format = "auto";
   std::string cache = "cold";
+  std::string timing = "profiler";
   std::vector<std::string> targets;
   int top = 20;
   OutputOptions output;
@@ -167,6 +168,10 @@ void register_trace_command(CLI::App& app) {
   command->add_option("--cache", options->cache,
                       "cold: inputs from off-chip memory (as analyze prices a step); warm: a "
                       "working set that fits an on-chip cache is there [default: cold]");
+  command->add_option("--timing", options->timing,
+                      "profiler: kernel durations from a profiler (fixed cost "
+                      "overheads.profiled_kernel); device: CUDA-event kernel times "
+                      "(overheads.kernel) [default: profiler]");
   command->add_option("--on", options->targets,
                       "Re-project the run onto this accelerator (repeatable)");
   command->add_option("--top", options->top, "Operator rows shown in the table [default: 20]")
@@ -176,10 +181,15 @@ void register_trace_command(CLI::App& app) {
     if (options->cache != "cold" && options->cache != "warm") {
       throw InputError("", "--cache", "expected cold or warm, got '" + options->cache + "'");
     }
+    if (options->timing != "profiler" && options->timing != "device") {
+      throw InputError("", "--timing",
+                       "expected profiler or device, got '" + options->timing + "'");
+    }
     const auto accelerator = library().accelerator(options->hw);
     trace::TraceAnalysisOptions analysis_options;
     analysis_options.cache =
         options->cache == "warm" ? ops::CacheState::warm : ops::CacheState::cold;
+    analysis_options.timing = options->timing;
     for (const auto& id : options->targets) {
       analysis_options.targets.push_back(library().accelerator(id));
     }

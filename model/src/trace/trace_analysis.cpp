@@ -44,7 +44,8 @@ ops::OpCost price(const OpCall& call, const hw::Accelerator& accelerator, const 
     return ops::evaluate(kind, accelerator, with_conditions(call, timing, cache));
   } catch (const ModelError& error) {
     throw ModelError((op.empty() ? call.kind : op) + " " + call.shape + " on " + accelerator.id +
-                     ": " + error.what());
+                     ": " + error.what() +
+                     (timing == "profiler" ? " (ridgeline trace --timing device)" : ""));
   }
 }
 
@@ -156,7 +157,7 @@ TraceAnalysis analyze_trace(const OperatorTrace& trace, const hw::Accelerator& a
     if (!g.call) {
       for (auto& target : a.targets) target.unmodelled += g.total;
     } else {
-      g.model = price(*g.call, accelerator, "profiler", options.cache, g.op);
+      g.model = price(*g.call, accelerator, options.timing, options.cache, g.op);
       g.bound = ops::bound_name(*g.model, accelerator);
       if (g.median > 0) {
         g.roofline_share = g.model->time / g.median;

@@ -30,6 +30,10 @@ namespace ridgeline::trace {
 
 struct TraceAnalysisOptions {
   ops::CacheState cache = ops::CacheState::cold;
+  // How the trace's durations were timed: "profiler" (a profiler's kernel durations: fixed cost
+  // overheads.profiled_kernel) or "device" (CUDA events around the kernel: overheads.kernel, for
+  // specs that have no profiled_kernel figure).
+  std::string timing = "profiler";
   std::vector<hw::Accelerator> targets;  // accelerators to re-project the run onto
 };
 
