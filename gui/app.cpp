@@ -8,6 +8,7 @@
 #include "hbm_tab.hpp"
 #include "main_window.hpp"
 #include "ridgeline/base/dtype.hpp"
+#include "trace_tab.hpp"
 
 namespace ridgeline::gui {
 
@@ -36,11 +37,14 @@ int run_app(const QStringList& arguments) {
   const QCommandLineOption knob("knob", "Design knob NAME=VALUE, e.g. hbm.pin_rate=9.6Gb/s",
                                 "SETTING");
   const QCommandLineOption select("select", "Operator to select", "NAME");
-  const QCommandLineOption tab("tab", "Tab to show: roofline, hbm, system", "NAME", "roofline");
+  const QCommandLineOption tab("tab", "Tab to show: roofline, hbm, system, trace", "NAME",
+                               "roofline");
+  const QCommandLineOption trace_file(
+      "trace", "Open a PyTorch profiler trace in the Trace tab (and show that tab)", "FILE");
   const QCommandLineOption screenshot("screenshot", "Render the window to a PNG and exit", "FILE");
   const QCommandLineOption size("size", "Window size WxH", "WxH", "1600x1000");
   parser.addOptions({hw, hw2, model, phase, batch, prompt, context, weights, activations, kv, knob,
-                     select, tab, screenshot, size});
+                     select, tab, trace_file, screenshot, size});
   if (!parser.parse(arguments)) {
     complain(parser.errorText());
     return 2;
@@ -137,15 +141,22 @@ int run_app(const QStringList& arguments) {
       if (shooting) return 1;
     }
   }
-  if (!window.selectTab(parser.value(tab))) {
-    complain("--tab: expected roofline, hbm or system, got '" + parser.value(tab) + "'");
+  if (parser.isSet(trace_file) && !window.traceTab()->openTrace(parser.value(trace_file))) {
+    complain("--trace: " + window.traceTab()->error());
+    if (shooting) return 1;
+  }
+  // --trace shows the Trace tab unless --tab names another.
+  const QString tab_name =
+      parser.isSet(trace_file) && !parser.isSet(tab) ? QString("trace") : parser.value(tab);
+  if (!window.selectTab(tab_name)) {
+    complain("--tab: expected roofline, hbm, system or trace, got '" + tab_name + "'");
     return 2;
   }
   window.resize(width, height);
   window.show();
   if (!shooting) return QApplication::exec();
 
-  if (parser.value(tab).compare("hbm", Qt::CaseInsensitive) == 0) {
+  if (tab_name.compare("hbm", Qt::CaseInsensitive) == 0) {
     // A screenshot of the HBM tab shows a finished run.
     window.hbmTab()->run();
     window.hbmTab()->waitForFinished();

@@ -2,7 +2,7 @@
 // Command-line handling of ridgeline-gui, separate from main() so tests can run it:
 //   ridgeline-gui [--hw ID|PATH] [--hw2 ID] [--model ID|PATH] [--phase P] [--batch B]
 //                 [--prompt P] [--context C] [--weights DT] [--activations DT] [--kv DT]
-//                 [--knob NAME=VALUE]... [--select OPERATOR] [--tab NAME]
+//                 [--knob NAME=VALUE]... [--select OPERATOR] [--tab NAME] [--trace FILE]
 //                 [--screenshot FILE.png] [--size WxH]
 
 #include <QStringList>

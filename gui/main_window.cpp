@@ -26,6 +26,7 @@
 #include <fstream>
 
 #include "chart_widget.hpp"
+#include "error_text.hpp"
 #include "hbm_tab.hpp"
 #include "knob_panel.hpp"
 #include "operator_table.hpp"
@@ -38,6 +39,7 @@
 #include "scene_painter.hpp"
 #include "summary_widget.hpp"
 #include "system_tab.hpp"
+#include "trace_tab.hpp"
 
 namespace ridgeline::gui {
 
@@ -45,16 +47,6 @@ namespace {
 
 QString q(const std::string& text) {
   return QString::fromStdString(text);
-}
-
-// What an exception says, with every problem of an InputError on its own line.
-QString error_text(const std::exception& error) {
-  if (const auto* input = dynamic_cast<const InputError*>(&error)) {
-    QStringList lines;
-    for (const auto& problem : input->problems()) lines << q(problem.to_string());
-    return lines.join("\n");
-  }
-  return QString::fromUtf8(error.what());
 }
 
 workload::Analysis analyze_design(const knobs::Design& design) {
@@ -167,6 +159,7 @@ MainWindow::~MainWindow() {
   // delete them first (the HBM tab also stops its worker thread).
   delete hbm_;
   delete system_;
+  delete trace_;
 }
 
 void MainWindow::buildUi() {
@@ -228,6 +221,8 @@ void MainWindow::buildUi() {
   tabs_->addTab(hbm_, "HBM");
   system_ = new SystemTab(library_, tabs_);
   tabs_->addTab(system_, "System");
+  trace_ = new TraceTab(library_, interactive_, tabs_);
+  tabs_->addTab(trace_, "Trace");
 
   splitter->setStretchFactor(1, 1);
   splitter->setSizes({400, 1200});
@@ -516,6 +511,7 @@ void MainWindow::showResults() {
   if (e.compare_analysis) columns.push_back({q(e.compare->id), &*e.compare_analysis});
   summary_->setColumns(columns);
   system_->setWorkload(e.design.model, e.design.workload);
+  trace_->followMainWindow(inputs_.hw, inputs_.hw2);
   refreshChart();
   if (selected_) {
     selectOperator(*selected_);

@@ -1,8 +1,9 @@
 #pragma once
 // The main window: hardware and workload panels and the design knobs on the left; tabs for the
-// roofline (chart, summary, operator table, explain text), the HBM timing model and the system
-// view. All numbers come from model/ (workload::analyze, report::*); this class only keeps the
-// current inputs, re-evaluates on every change and shows the result.
+// roofline (chart, summary, operator table, explain text), the HBM timing model, the system
+// view and a profiler trace against the model. All numbers come from model/ (workload::analyze,
+// report::*); this class only keeps the current inputs, re-evaluates on every change and shows the
+// result.
 
 #include <QMainWindow>
 #include <QString>
@@ -34,6 +35,7 @@ class OperatorTableModel;
 class KnobPanel;
 class HbmTab;
 class SystemTab;
+class TraceTab;
 
 // What the panels say: the same inputs `ridgeline analyze` takes.
 struct Inputs {
@@ -100,6 +102,7 @@ class MainWindow : public QMainWindow {
   SummaryWidget* summary() const { return summary_; }
   HbmTab* hbmTab() const { return hbm_; }
   SystemTab* systemTab() const { return system_; }
+  TraceTab* traceTab() const { return trace_; }
 
  signals:
   void evaluated();
@@ -154,6 +157,7 @@ class MainWindow : public QMainWindow {
   QLabel* status_ = nullptr;
   HbmTab* hbm_ = nullptr;
   SystemTab* system_ = nullptr;
+  TraceTab* trace_ = nullptr;
 };
 
 }  // namespace ridgeline::gui

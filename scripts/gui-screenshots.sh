@@ -14,3 +14,5 @@ shot gui-whatif.png --hw h100-sxm --model llama-3-70b --phase decode --batch 16 
   --weights fp8 --knob hbm.stacks=6 --knob hbm.pin_rate=6.4Gb/s
 shot gui-hbm.png --tab hbm
 shot gui-system.png --tab system
+shot gui-trace.png \
+  --trace traces/ops/trace-NVIDIA-H100-80GB-HBM3-llama-3-8b-decode-b8-ctx4096.json.gz

@@ -111,6 +111,28 @@ TEST(OpMemoryBound, NormsAndElementwiseByteCounts) {
                InputError);
 }
 
+TEST(OpMemoryBound, PointwiseMovesWhatItReadsAndWrites) {
+  const auto gpu = fixture();
+  // A cast of 2^24 fp32 elements to bf16: read 2^24 · 4 B, write 2^24 · 2 B = 100.7 MB; 1 op per
+  // element. HBM time = 100.7 MB / 3.6 TB/s = 27.96 µs, + kernel 4 µs + latency 0.4 µs.
+  PointwiseShape cast;
+  cast.elements = 16777216;
+  cast.read_elements = 16777216;
+  cast.dtype = DType::fp32;
+  cast.out_dtype = DType::bf16;
+  const auto cost = pointwise_cost(gpu, cast);
+  const double bytes = 16777216.0 * 4 + 16777216.0 * 2;
+  EXPECT_DOUBLE_EQ(cost.bytes[kHbm], bytes);
+  EXPECT_DOUBLE_EQ(cost.flops, 16777216.0);
+  EXPECT_NEAR(cost.time, bytes / 3.6e12 + 4e-6 + 400e-9, 1e-12);
+  // A fill reads nothing: 2^20 bf16 elements written = 2 MiB.
+  PointwiseShape fill;
+  fill.elements = 1048576;
+  EXPECT_DOUBLE_EQ(pointwise_cost(gpu, fill).bytes[kHbm], 1048576.0 * 2);
+  fill.elements = 0;
+  EXPECT_THROW(pointwise_cost(gpu, fill), InputError);
+}
+
 TEST(OpMemoryBound, BadShapesAreInputErrors) {
   const auto gpu = fixture();
   EXPECT_THROW(softmax_cost(gpu, {0, 4096, DType::bf16}), InputError);

@@ -40,7 +40,7 @@ TEST(OpRegistry, EveryKindDeclaresItselfCompletely) {
   }
   for (const auto* expected :
        {"gemm", "batched-gemm", "softmax", "layernorm", "rmsnorm", "gelu", "silu-gate",
-        "residual-add", "rope", "attention", "decode-attention", "mla-decode"}) {
+        "residual-add", "rope", "pointwise", "attention", "decode-attention", "mla-decode"}) {
     EXPECT_NE(registry.find(expected), nullptr) << expected;
   }
   EXPECT_THROW(registry.get("convolution"), InputError);
@@ -58,6 +58,7 @@ TEST(OpRegistry, EveryKindEvaluatesOnH100) {
       {"silu-gate", {{"m", "4096"}, {"n", "14336"}}},
       {"residual-add", {{"m", "4096"}, {"n", "4096"}}},
       {"rope", {{"m", "4096"}, {"n", "4096"}}},
+      {"pointwise", {{"elements", "16777216"}, {"read-elements", "33554432"}}},
       {"attention", {{"heads", "32"}, {"seq", "2048"}, {"head-dim", "128"}}},
       {"decode-attention",
        {{"heads", "32"}, {"kv-heads", "8"}, {"context", "4096"}, {"head-dim", "128"}}},

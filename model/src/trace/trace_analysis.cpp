@@ -96,6 +96,8 @@ TraceAnalysis analyze_trace(const OperatorTrace& trace, const hw::Accelerator& a
   // Calls: kernels sharing a call id are one call.
   std::vector<Call> calls;
   std::unordered_map<std::uint64_t, std::size_t> call_of;
+  std::vector<std::size_t> call_of_kernel;
+  call_of_kernel.reserve(trace.kernels.size());
   for (const auto& k : trace.kernels) {
     std::size_t index = calls.size();
     if (k.call_id != 0) {
@@ -107,15 +109,19 @@ TraceAnalysis analyze_trace(const OperatorTrace& trace, const hw::Accelerator& a
     }
     calls[index].time += k.duration;
     ++calls[index].kernels;
+    call_of_kernel.push_back(index);
   }
   a.calls = calls.size();
 
   // Groups of calls of one operator shape.
   std::unordered_map<std::string, std::size_t> group_of;
   std::vector<std::vector<double>> times;
+  std::vector<std::size_t> group_of_call;
+  group_of_call.reserve(calls.size());
   for (const auto& call : calls) {
     const TraceKernel& k = *call.first;
     const auto [it, fresh] = group_of.emplace(group_key(k), a.groups.size());
+    group_of_call.push_back(it->second);
     if (fresh) {
       KernelGroup g;
       g.op = k.op.empty() ? k.name : k.op;
@@ -181,8 +187,23 @@ TraceAnalysis analyze_trace(const OperatorTrace& trace, const hw::Accelerator& a
   if (a.kernel_time > a.modelled_time)
     a.time_by_bound["unmodelled"] = a.kernel_time - a.modelled_time;
   a.coverage = a.kernel_time > 0 ? a.modelled_time / a.kernel_time : 0;
-  std::stable_sort(a.groups.begin(), a.groups.end(),
-                   [](const KernelGroup& x, const KernelGroup& y) { return x.total > y.total; });
+  // Largest first; kernel_group follows the groups to their sorted places.
+  std::vector<std::size_t> order(a.groups.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+    return a.groups[x].total > a.groups[y].total;
+  });
+  std::vector<std::size_t> place(order.size());
+  std::vector<KernelGroup> sorted;
+  sorted.reserve(order.size());
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    place[order[i]] = i;
+    sorted.push_back(std::move(a.groups[order[i]]));
+  }
+  a.groups = std::move(sorted);
+  a.kernel_group.reserve(trace.kernels.size());
+  for (const std::size_t call : call_of_kernel)
+    a.kernel_group.push_back(place[group_of_call[call]]);
 
   // Readings.
   if (a.span > 0 && a.idle_fraction > 0.25) {

@@ -75,6 +75,8 @@ struct TraceAnalysis {
   double model_time = 0;                        // the model's time for those calls, s
   std::map<std::string, double> time_by_bound;  // measured time per model bound
   std::vector<KernelGroup> groups;  // largest measured total first; unmodelled ones included
+  // Per kernel of the trace (OperatorTrace::kernels, same order): the index of its call's group.
+  std::vector<std::size_t> kernel_group;
   std::vector<TraceTarget> targets;
   std::vector<std::string> findings;  // plain-language readings (host-bound gaps, slow groups)
 };
