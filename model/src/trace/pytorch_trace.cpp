@@ -85,6 +85,7 @@ struct GpuEvent {
   GpuActivity activity = GpuActivity::kernel;
   double start = 0, duration = 0;  // us
   std::int64_t external_id = -1;
+  std::int64_t correlation = -1;  // of the runtime call that launched it
   double bytes = 0;
   std::string memcpy_kind;
 };
@@ -234,6 +235,18 @@ class EventSax {
       activity = GpuActivity::memset;
     } else if (category == "gpu_memcpy") {
       activity = GpuActivity::memcpy;
+    } else if (category == "cuda_runtime" || category == "cuda_driver" || category == "runtime") {
+      // A launch call: its correlation id links a kernel that carries no External id of its own
+      // (older Kineto versions) to the operator around the launch.
+      const auto args = e.find("args");
+      if (args == e.end() || !args->is_object()) return;
+      const auto correlation = args->find("correlation");
+      const auto external = args->find("External id");
+      if (correlation != args->end() && correlation->is_number_integer() &&
+          external != args->end() && external->is_number_integer()) {
+        launch_external_.emplace(correlation->get<std::int64_t>(), external->get<std::int64_t>());
+      }
+      return;
     } else if (category != "cpu_op") {
       return;
     }
@@ -245,6 +258,7 @@ class EventSax {
     const auto external = a.find("External id");
     const std::int64_t external_id =
         external != a.end() && external->is_number_integer() ? external->get<std::int64_t>() : -1;
+    const auto correlation = a.find("correlation");
     if (category == "cpu_op") {
       CpuOp op;
       op.name = name->get<std::string>();
@@ -265,6 +279,9 @@ class EventSax {
     g.start = number(e, "ts", where);
     g.duration = number(e, "dur", where);
     g.external_id = external_id;
+    if (correlation != a.end() && correlation->is_number_integer()) {
+      g.correlation = correlation->get<std::int64_t>();
+    }
     if (const auto bytes = a.find("bytes"); bytes != a.end() && bytes->is_number()) {
       g.bytes = bytes->get<double>();
     }
@@ -338,6 +355,12 @@ class EventSax {
   const std::unordered_map<std::int64_t, std::size_t>& external_ops() const {
     return external_ops_;
   }
+  // The External id of an activity: its own, else its launch call's (by correlation id); -1.
+  std::int64_t external_of(const GpuEvent& g) const {
+    if (g.external_id >= 0) return g.external_id;
+    const auto it = launch_external_.find(g.correlation);
+    return g.correlation >= 0 && it != launch_external_.end() ? it->second : -1;
+  }
 
  private:
   std::string file_;
@@ -351,6 +374,7 @@ class EventSax {
   bool root_is_array_ = false;
   std::size_t event_index_ = 0;
   std::unordered_map<std::int64_t, std::size_t> external_ops_;
+  std::unordered_map<std::int64_t, std::int64_t> launch_external_;  // correlation -> External id
 };
 
 bool is_attention(const std::string& name) {
@@ -404,6 +428,7 @@ OperatorTrace read_pytorch_trace(const std::string& path) {
   trace.cpu_ops = sax.ops.size();
   std::unordered_map<std::size_t, AtenMapping> mapped;  // per CPU op
   for (auto& g : sax.gpu) {
+    g.external_id = sax.external_of(g);
     TraceKernel kernel;
     kernel.name = g.name;
     kernel.activity = g.activity;
