@@ -1,4 +1,5 @@
 #include "hbm_tab.hpp"
+#include "qt_text.hpp"
 
 #include <QComboBox>
 #include <QEventLoop>
@@ -26,10 +27,6 @@
 namespace ridgeline::gui {
 
 namespace {
-
-QString q(const std::string& text) {
-  return QString::fromStdString(text);
-}
 
 // Thrown from memsim's progress callback to stop a run the user cancelled.
 struct Cancelled {};

@@ -1,4 +1,5 @@
 #include "main_window.hpp"
+#include "qt_text.hpp"
 
 #include <QAction>
 #include <QApplication>
@@ -44,10 +45,6 @@
 namespace ridgeline::gui {
 
 namespace {
-
-QString q(const std::string& text) {
-  return QString::fromStdString(text);
-}
 
 workload::Analysis analyze_design(const knobs::Design& design) {
   const auto built = workload::build_workload(design.model, design.workload);

@@ -1,4 +1,5 @@
 #include "summary_widget.hpp"
+#include "qt_text.hpp"
 
 #include <QPainter>
 #include <QVBoxLayout>
@@ -14,10 +15,6 @@ namespace {
 constexpr int kBarHeight = 22;
 constexpr int kLegendRow = 18;
 constexpr int kCaptionHeight = 18;
-
-QString q(const std::string& text) {
-  return QString::fromStdString(text);
-}
 
 QColor to_qcolor(plot::Color color) {
   return {color.r, color.g, color.b};

@@ -1,4 +1,5 @@
 #include "system_tab.hpp"
+#include "qt_text.hpp"
 
 #include <QComboBox>
 #include <QFormLayout>
@@ -21,10 +22,6 @@
 namespace ridgeline::gui {
 
 namespace {
-
-QString q(const std::string& text) {
-  return QString::fromStdString(text);
-}
 
 constexpr topology::CollectiveOp kOps[] = {
     topology::CollectiveOp::all_reduce, topology::CollectiveOp::all_gather,

@@ -1,4 +1,5 @@
 #include "timeline_widget.hpp"
+#include "qt_text.hpp"
 
 #include <QMouseEvent>
 #include <QPainter>
@@ -13,14 +14,6 @@
 namespace ridgeline::gui {
 
 namespace {
-
-QString q(const std::string& text) {
-  return QString::fromStdString(text);
-}
-
-QString time_text(double seconds) {
-  return q(format_quantity(seconds, Dimension::time));
-}
 
 // Hover slack, in pixels.
 constexpr double kHoverSlack = 3;

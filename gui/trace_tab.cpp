@@ -1,4 +1,5 @@
 #include "trace_tab.hpp"
+#include "qt_text.hpp"
 
 #include <QApplication>
 #include <QComboBox>
@@ -27,14 +28,6 @@
 namespace ridgeline::gui {
 
 namespace {
-
-QString q(const std::string& text) {
-  return QString::fromStdString(text);
-}
-
-QString time_text(double seconds) {
-  return q(format_quantity(seconds, Dimension::time));
-}
 
 QString percent(double fraction) {
   return q(format_number(100 * fraction, 3)) + " %";

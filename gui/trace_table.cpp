@@ -1,4 +1,5 @@
 #include "trace_table.hpp"
+#include "qt_text.hpp"
 
 #include <QColor>
 
@@ -9,16 +10,8 @@ namespace ridgeline::gui {
 
 namespace {
 
-QString q(const std::string& text) {
-  return QString::fromStdString(text);
-}
-
 QString percent(double fraction) {
   return q(format_number(100 * fraction, 3) + " %");
-}
-
-QString time_text(double seconds) {
-  return q(format_quantity(seconds, Dimension::time));
 }
 
 }  // namespace

@@ -26,47 +26,47 @@ namespace {
 
 using Dims = std::vector<std::int64_t>;
 
-// Storage of a profiler type string: the model's dtype of that width. Integer and bool tensors
-// have no dtype of their own in the model; only their bytes matter to a pointwise kernel, so they
-// take the float format of the same width (the shape text keeps the recorded type).
-std::optional<DType> storage_dtype(const std::string& type) {
-  static const std::unordered_map<std::string, DType> types = {
-      {"c10::BFloat16", DType::bf16},
-      {"c10::Half", DType::fp16},
-      {"float", DType::fp32},
-      {"double", DType::fp64},
-      {"c10::Float8_e4m3fn", DType::fp8},
-      {"c10::Float8_e5m2", DType::fp8},
-      {"c10::Float8_e4m3fnuz", DType::fp8},
-      {"c10::Float8_e5m2fnuz", DType::fp8},
-      {"signed char", DType::int8},
-      {"unsigned char", DType::int8},
-      {"bool", DType::int8},
-      {"c10::qint8", DType::int8},
-      {"short int", DType::fp16},
-      {"int", DType::fp32},
-      {"long int", DType::fp64},
+// A profiler type string's storage: the model's dtype of that width, and whether it is a floating
+// type a kernel computes in. Integer and bool tensors have no dtype of their own in the model; only
+// their bytes matter to a pointwise kernel, so they take the float format of the same width (the
+// shape text keeps the recorded type).
+struct RecordedType {
+  DType dtype;
+  bool floating;
+};
+
+std::optional<RecordedType> recorded_type(const std::string& type) {
+  static const std::unordered_map<std::string, RecordedType> types = {
+      {"c10::BFloat16", {DType::bf16, true}},
+      {"c10::Half", {DType::fp16, true}},
+      {"float", {DType::fp32, true}},
+      {"double", {DType::fp64, true}},
+      {"c10::Float8_e4m3fn", {DType::fp8, true}},
+      {"c10::Float8_e5m2", {DType::fp8, true}},
+      {"c10::Float8_e4m3fnuz", {DType::fp8, true}},
+      {"c10::Float8_e5m2fnuz", {DType::fp8, true}},
+      {"signed char", {DType::int8, false}},
+      {"unsigned char", {DType::int8, false}},
+      {"bool", {DType::int8, false}},
+      {"c10::qint8", {DType::int8, false}},
+      {"short int", {DType::fp16, false}},
+      {"int", {DType::fp32, false}},
+      {"long int", {DType::fp64, false}},
   };
   const auto it = types.find(type);
   if (it == types.end()) return std::nullopt;
   return it->second;
 }
 
+std::optional<DType> storage_dtype(const std::string& type) {
+  const auto recorded = recorded_type(type);
+  return recorded ? std::optional<DType>(recorded->dtype) : std::nullopt;
+}
+
 // The tensor dtypes a kernel computes in (floating point ones).
 std::optional<DType> compute_dtype(const std::string& type) {
-  static const std::unordered_map<std::string, DType> types = {
-      {"c10::BFloat16", DType::bf16},
-      {"c10::Half", DType::fp16},
-      {"float", DType::fp32},
-      {"double", DType::fp64},
-      {"c10::Float8_e4m3fn", DType::fp8},
-      {"c10::Float8_e5m2", DType::fp8},
-      {"c10::Float8_e4m3fnuz", DType::fp8},
-      {"c10::Float8_e5m2fnuz", DType::fp8},
-  };
-  const auto it = types.find(type);
-  if (it == types.end()) return std::nullopt;
-  return it->second;
+  const auto recorded = recorded_type(type);
+  return recorded && recorded->floating ? std::optional<DType>(recorded->dtype) : std::nullopt;
 }
 
 double numel(const Dims& dims) {
